@@ -1,0 +1,119 @@
+"""Sign-in, sign-out and changing one's own password."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from competition import audit
+from competition.accounts import bp
+from competition.accounts.forms import LoginForm, PasswordForm
+from competition.accounts.passwords import password_problem
+from competition.extensions import db, login_manager
+from competition.models import User
+
+login_manager.login_view = "accounts.login"
+login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
+login_manager.login_message_category = "warning"
+
+PASSWORD_EXEMPT_ENDPOINTS = {"accounts.password", "accounts.logout", "static"}
+
+
+@login_manager.user_loader
+def load_user(identity: str) -> User | None:
+    """Sessions name the user and their session token; a changed token signs them out."""
+    user_id, _sep, token = identity.partition(":")
+    if not user_id.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or user.session_token != token:
+        return None
+    return user
+
+
+def home_for(user: User) -> str:
+    """Where each role starts after signing in."""
+    return url_for("public.index")
+
+
+def _safe_next(target: str | None) -> str | None:
+    # Only paths on this site, never another host.
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return None
+
+
+@bp.before_app_request
+def require_password_change() -> Response | None:
+    if (
+        current_user.is_authenticated
+        and current_user.must_change_password
+        and request.endpoint not in PASSWORD_EXEMPT_ENDPOINTS
+    ):
+        return redirect(url_for("accounts.password"))
+    return None
+
+
+@bp.route("/dang-nhap", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        user = db.session.scalars(
+            select(User).where(User.username == form.username.data.strip())
+        ).first()
+        if user is not None and user.active and user.check_password(form.password.data):
+            login_user(user)
+            audit.record("login.success", user, unit_id=user.unit_id, actor=user)
+            db.session.commit()
+            return redirect(_safe_next(request.args.get("next")) or home_for(user))
+        audit.record(
+            "login.failure", user, actor_name=form.username.data[:64],
+            after={"username": form.username.data[:64]},
+        )
+        db.session.commit()
+        flash(_("Tên đăng nhập hoặc mật khẩu không đúng."), "danger")
+        status = 401
+    elif request.method == "POST":
+        status = 400
+    return render_template("accounts/login.html", form=form), status
+
+
+@bp.route("/dang-xuat", methods=["POST"])
+@login_required
+def logout():
+    audit.record("logout", current_user._get_current_object(), unit_id=current_user.unit_id)
+    db.session.commit()
+    logout_user()
+    flash(_("Bạn đã đăng xuất."), "info")
+    return redirect(url_for("public.index"))
+
+
+@bp.route("/mat-khau", methods=["GET", "POST"])
+@login_required
+def password():
+    form = PasswordForm()
+    status = 200
+    if form.validate_on_submit():
+        user: User = current_user._get_current_object()
+        problem = password_problem(form.new.data, user.username)
+        if not user.check_password(form.current.data):
+            form.current.errors.append(_("Mật khẩu hiện tại không đúng."))
+            status = 400
+        elif problem:
+            form.new.errors.append(problem)
+            status = 400
+        else:
+            user.set_password(form.new.data)
+            user.must_change_password = False
+            audit.record("user.password", user, unit_id=user.unit_id)
+            db.session.commit()
+            login_user(user)  # the new session token signs out every other session
+            flash(_("Đã đổi mật khẩu."), "success")
+            return redirect(home_for(user))
+    elif request.method == "POST":
+        status = 400
+    return render_template("accounts/password.html", form=form), status

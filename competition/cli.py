@@ -1,0 +1,148 @@
+"""The command line: `flask --app app <command>`. Every command is in the README."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from competition import audit, demo, drives, imports, standings
+from competition.extensions import db
+from competition.formatting import fixed
+from competition.models import Role, Unit, User
+from competition.problems import InvalidData
+
+drive_cli = AppGroup("drive", help="Đợt thi đua: nạp định nghĩa từ tệp TOML.")
+units_cli = AppGroup("units", help="Đơn vị: nhập từ CSV/XLSX.")
+users_cli = AppGroup("users", help="Tài khoản: tạo mới.")
+entries_cli = AppGroup("entries", help="Kết quả: nhập từ CSV/XLSX.")
+
+
+def _fail(error: InvalidData) -> None:
+    click.echo("Không ghi gì vào cơ sở dữ liệu vì có lỗi:", err=True)
+    for problem in error.problems:
+        click.echo(f"  - {problem}", err=True)
+    db.session.rollback()
+    sys.exit(1)
+
+
+def _require_drive():
+    drive = standings.active_drive()
+    if drive is None:
+        click.echo("Chưa có đợt thi đua nào; hãy chạy `drive load` trước.", err=True)
+        sys.exit(1)
+    return drive
+
+
+@drive_cli.command("load")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def drive_load(file: Path) -> None:
+    """Load (or update) a drive from FILE.toml and make it the active drive."""
+    try:
+        drive = drives.load_drive(file)
+    except InvalidData as error:
+        _fail(error)
+    click.echo(f"Đã nạp đợt thi đua {drive.code}: {len(drive.criteria)} tiêu chí, "
+               f"{len(drive.phases)} đợt tuyên truyền.")
+
+
+@units_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def units_import(file: Path) -> None:
+    """Import units from FILE (columns: code, name, kind, block, parent_code, members)."""
+    try:
+        count = imports.run_import(file, imports.plan_units)
+    except InvalidData as error:
+        _fail(error)
+    click.echo(f"Đã nhập {count} đơn vị.")
+
+
+@entries_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def entries_import(file: Path) -> None:
+    """Import entries of the active drive from FILE (see docs and examples/entries.csv)."""
+    drive = _require_drive()
+    try:
+        count = imports.run_import(file, imports.plan_entries, drive)
+    except InvalidData as error:
+        _fail(error)
+    click.echo(f"Đã nhập {count} kết quả.")
+
+
+@users_cli.command("create")
+@click.option("--username", required=True)
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--unit", "unit_code", default="", help="Mã đơn vị (bắt buộc với vai trò unit).")
+@click.option("--full-name", default="")
+@click.password_option("--password", help="Ít nhất 10 ký tự.")
+def users_create(username: str, role: str, unit_code: str, full_name: str, password: str) -> None:
+    """Create a user; reporters (role unit) belong to a unit."""
+    from competition.accounts.passwords import password_problem
+
+    unit = None
+    if unit_code:
+        unit = db.session.scalars(select(Unit).where(Unit.code == unit_code)).first()
+        if unit is None:
+            raise click.BadParameter(f"đơn vị «{unit_code}» không tồn tại", param_hint="--unit")
+    if role == Role.UNIT and unit is None:
+        raise click.BadParameter("cán bộ đơn vị cần --unit", param_hint="--unit")
+    if db.session.scalars(select(User).where(User.username == username)).first():
+        raise click.BadParameter(f"tên đăng nhập «{username}» đã có", param_hint="--username")
+    problem = password_problem(password)
+    if problem:
+        raise click.BadParameter(problem, param_hint="--password")
+    user = User(username=username, role=role, unit=unit, full_name=full_name)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    audit.record("user.create", user, after={"username": username, "role": role,
+                                             "unit": unit_code}, actor_name="cli")
+    db.session.commit()
+    click.echo(f"Đã tạo tài khoản {username} ({role}).")
+
+
+@click.command("demo")
+def demo_command() -> None:
+    """Load the default drive, demo units, accounts and entries (idempotent); print logins."""
+    logins = demo.load_demo()
+    click.echo("Tài khoản demo (mật khẩu chung):")
+    for username, role, password in logins:
+        click.echo(f"  {username:<16} {password:<12} {role}")
+
+
+@click.group("standings", invoke_without_command=True)
+@click.pass_context
+def standings_cli(context: click.Context) -> None:
+    """Print the live standings per block (or `rebuild` them)."""
+    if context.invoked_subcommand is not None:
+        return
+    drive = _require_drive()
+    names = {b.code: b.name for b in standings.blocks()}
+    for block, rows in standings.standings(drive).items():
+        click.echo(f"\n{names.get(block, block)}")
+        click.echo(f"{'Hạng':>4}  {'Đơn vị':<42} {'Điểm':>8} {'%':>7}  Xếp loại")
+        for row in rows:
+            click.echo(f"{row.rank:>4}  {row.unit.name[:42]:<42} {fixed(row.total):>8} "
+                       f"{fixed(row.percent):>7}  {row.classification.value}")
+
+
+@standings_cli.command("rebuild")
+def standings_rebuild() -> None:
+    """Recompute every unit's tallies from the entries (repair) and check them."""
+    drive = _require_drive()
+    before = standings.scoring_input(drive).tallies
+    count = standings.rebuild(drive)
+    audit.record("standings.rebuild", drive, after={"tallies": count}, actor_name="cli")
+    db.session.commit()
+    after = standings.scoring_input(drive).tallies
+    changed = sum(1 for key in set(before) | set(after) if before.get(key) != after.get(key))
+    click.echo(f"Đã tính lại {count} dòng tổng hợp; {changed} dòng khác với trước khi tính lại.")
+
+
+def register_commands(app: Flask) -> None:
+    for command in (drive_cli, units_cli, users_cli, entries_cli, demo_command, standings_cli):
+        app.cli.add_command(command)

@@ -1,0 +1,294 @@
+"""The demo: Plan 129's default drive, Cao Bằng's union units of 2021, accounts and entries.
+
+Deterministic (a fixed random seed) and idempotent: running it twice leaves
+one copy. The entries are spread over the three propaganda phases up to the
+demo's "today" (10/5/2021, inside Đợt 2), with every status represented.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+from sqlalchemy import func, select
+from werkzeug.security import generate_password_hash
+
+from competition import audit, drives, scoring, standings
+from competition.extensions import db
+from competition.models import (
+    Block,
+    Channel,
+    Entry,
+    EntryStatus,
+    MonthlyReport,
+    Role,
+    Unit,
+    UnitKind,
+    User,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DRIVE = ROOT / "examples" / "drive-129.toml"
+DEMO_TODAY = date(2021, 5, 10)
+DEMO_PASSWORD = "thidua2021"
+
+PROVINCE = ("LDLD-CB", "Liên đoàn Lao động tỉnh Cao Bằng")
+DISTRICTS = [
+    ("TPCB", "LĐLĐ Thành phố Cao Bằng", 5200),
+    ("BLAM", "LĐLĐ huyện Bảo Lâm", 2100),
+    ("BLAC", "LĐLĐ huyện Bảo Lạc", 1900),
+    ("HQUANG", "LĐLĐ huyện Hà Quảng", 2400),
+    ("TKHANH", "LĐLĐ huyện Trùng Khánh", 2300),
+    ("HLANG", "LĐLĐ huyện Hạ Lang", 1300),
+    ("QHOA", "LĐLĐ huyện Quảng Hòa", 2600),
+    ("HOAAN", "LĐLĐ huyện Hòa An", 2900),
+    ("NBINH", "LĐLĐ huyện Nguyên Bình", 1800),
+    ("TAN", "LĐLĐ huyện Thạch An", 1500),
+]
+SECTORS = [
+    ("CDN-GD", "Công đoàn ngành Giáo dục", UnitKind.CONG_DOAN_NGANH, 9800),
+    ("CDN-YT", "Công đoàn ngành Y tế", UnitKind.CONG_DOAN_NGANH, 3400),
+    ("CDN-CT", "Công đoàn ngành Công Thương", UnitKind.CONG_DOAN_NGANH, 1200),
+    ("CDN-NN", "Công đoàn ngành Nông nghiệp và PTNT", UnitKind.CONG_DOAN_NGANH, None),
+    ("CDVC", "Công đoàn Viên chức tỉnh", UnitKind.CONG_DOAN_VIEN_CHUC, 2700),
+]
+GRASSROOTS = [
+    ("CS-DIENLUC", "CĐCS Công ty Điện lực Cao Bằng", PROVINCE[0], 380),
+    ("CS-XIMANG", "CĐCS Công ty CP Xi măng Cao Bằng", PROVINCE[0], 240),
+    ("CS-BUUDIEN", "CĐCS Bưu điện tỉnh Cao Bằng", PROVINCE[0], 150),
+    ("CS-VIETTEL", "CĐCS Viettel Cao Bằng", PROVINCE[0], 210),
+    ("CS-THPT-HOAAN", "CĐCS Trường THPT Hòa An", "HOAAN", 85),
+    ("CS-TTYT-HOAAN", "CĐCS Trung tâm Y tế huyện Hòa An", "HOAAN", 120),
+    ("CS-MN-TPCB", "CĐCS Trường Mầm non Hoa Sen", "TPCB", 45),
+    ("CS-KS-TPCB", "CĐCS Công ty CP Khoáng sản Cao Bằng", "TPCB", 260),
+]
+
+TITLES = {
+    "KH": ["Kế hoạch tuyên truyền bầu cử đại biểu Quốc hội khóa XV"],
+    "HN": ["Hội nghị quán triệt Chỉ thị 45-CT/TW", "Sinh hoạt chuyên đề về quyền của cử tri",
+           "Tọa đàm tiêu chuẩn đại biểu Hội đồng nhân dân", "Hội nghị giao ban công tác bầu cử"],
+    "TB": ["Tin bài về ngày hội non sông", "Video tuyên truyền thể thức bầu cử",
+           "Ảnh hoạt động treo pano, khẩu hiệu", "Bài viết trên fanpage công đoàn"],
+    "PT": ["Tuyên truyền trực tiếp cho đoàn viên tại cơ sở"],
+    "CT": ["Công trình sửa chữa nhà văn hóa", "Phần việc vệ sinh môi trường chào mừng bầu cử"],
+    "SK": ["Sáng kiến cải tiến quy trình làm việc"],
+    "DV": ["Kết nạp đoàn viên mới"],
+    "CS": ["Thành lập công đoàn cơ sở doanh nghiệp ngoài nhà nước"],
+    "PL": ["Đoàn viên dự thi tìm hiểu pháp luật về bầu cử"],
+}
+PROPAGANDA_CHANNELS = {
+    "HN": [Channel.HOI_NGHI],
+    "TB": [Channel.FACEBOOK, Channel.ZALO, Channel.WEBSITE, Channel.FANPAGE,
+           Channel.BAO_CHI, Channel.PHAT_THANH_TRUYEN_HINH, Channel.PANO_KHAU_HIEU],
+}
+STATUS_WEIGHTS = [
+    (EntryStatus.VERIFIED, 62), (EntryStatus.SUBMITTED, 18), (EntryStatus.RETURNED, 6),
+    (EntryStatus.REJECTED, 4), (EntryStatus.DRAFT, 10),
+]
+RETURN_REASONS = ["Thiếu ảnh minh chứng, đề nghị bổ sung.", "Số liệu chưa khớp với báo cáo tháng."]
+REJECT_REASONS = ["Hoạt động không thuộc nội dung tuyên truyền bầu cử."]
+
+
+def has_demo() -> bool:
+    return db.session.scalar(select(func.count()).select_from(Unit)) > 0
+
+
+def load_demo() -> list[tuple[str, str, str]]:
+    """Load the default drive and the demo if the database holds no units yet.
+
+    A database that already has units (the demo, or a real federation's) is
+    left exactly as it is, so restarting the server never undoes an admin's work.
+    """
+    if not has_demo():
+        drive = standings.active_drive() or drives.load_drive(DEFAULT_DRIVE)
+        rng = random.Random(129)
+        units = _units()
+        users = _users(units)
+        _entries(drive, units, users, rng)
+        _reports(drive, units, users, rng)
+        standings.rebuild(drive)
+        audit.record("demo.load", drive, actor_name="cli")
+        db.session.commit()
+    return logins()
+
+
+def logins() -> list[tuple[str, str, str]]:
+    """(username, role and unit, password) of the demo accounts that exist."""
+    names = ["admin", "thamdinh1", "thamdinh2"] + [
+        code.lower() for code, *_ in DISTRICTS + SECTORS + GRASSROOTS
+    ]
+    found = {u.username: u for u in db.session.scalars(select(User).where(User.username.in_(names)))}
+    rows = []
+    for name in names:
+        if name in found:
+            user = found[name]
+            where = user.unit.name if user.unit else ""
+            rows.append((name, f"{user.role} {where}".strip(), DEMO_PASSWORD))
+    return rows
+
+
+def _units() -> dict[str, Unit]:
+    blocks = {b.code: b for b in db.session.scalars(select(Block))}
+    units: dict[str, Unit] = {}
+
+    def add(code, name, kind, block, parent, members):
+        unit = Unit(code=code, slug=code.lower(), name=name, kind=kind,
+                    block=blocks.get(block) if block else None,
+                    parent=units.get(parent) if parent else None, member_count=members)
+        db.session.add(unit)
+        units[code] = unit
+
+    add(PROVINCE[0], PROVINCE[1], UnitKind.LDLD_TINH, None, None, 35000)
+    for code, name, members in DISTRICTS:
+        add(code, name, UnitKind.LDLD_HUYEN, "huyen", PROVINCE[0], members)
+    for code, name, kind, members in SECTORS:
+        add(code, name, kind, "nganh", PROVINCE[0], members)
+    for code, name, parent, members in GRASSROOTS:
+        add(code, name, UnitKind.CDCS, "cdcs", parent, members)
+    db.session.flush()
+    return units
+
+
+def _users(units: dict[str, Unit]) -> dict[str, User]:
+    users: dict[str, User] = {}
+    # Every demo account shares the printed password; hashing it once keeps the demo quick.
+    shared_hash = generate_password_hash(DEMO_PASSWORD)
+
+    def add(username, full_name, role, unit=None):
+        user = User(username=username, full_name=full_name, role=role, unit=unit,
+                    password_hash=shared_hash)
+        db.session.add(user)
+        users[username] = user
+
+    add("admin", "Văn phòng LĐLĐ tỉnh", Role.ADMIN)
+    # Council members sit for the province, not for a unit under it: no unit, no conflict.
+    add("thamdinh1", "Nguyễn Thị Lan (Ban Tuyên giáo)", Role.JUDGE)
+    # A judge from Hòa An: may judge everyone except Hòa An and the unions under it.
+    add("thamdinh2", "Hoàng Văn Minh (LĐLĐ Hòa An)", Role.JUDGE, units["HOAAN"])
+    for unit in units.values():
+        if unit.block is not None:
+            add(unit.code.lower(), f"Cán bộ {unit.name}", Role.UNIT, unit)
+    db.session.flush()
+    return users
+
+
+def _moment(day: date, rng: random.Random) -> datetime:
+    return datetime.combine(day, time(rng.randint(8, 16), rng.randint(0, 59)))
+
+
+def _entries(drive, units, users, rng: random.Random) -> None:
+    criteria = {c.code: c for c in drive.criteria}
+    phases = list(drive.phases)
+    judges = [users["thamdinh1"], users["thamdinh2"]]
+    ranked = [u for u in units.values() if u.block is not None]
+    made: list[Entry] = []
+    for position, unit in enumerate(ranked):
+        activity = 1.6 - position / len(ranked)  # a few busy units, many quieter ones
+        reporter = users[unit.code.lower()]
+        plan = [("KH", 1)] + [(code, max(1, round(n * activity))) for code, n in
+                              (("HN", 5), ("TB", 8), ("CT", 1), ("SK", 1), ("DV", 2),
+                               ("PT", 1), ("PL", 1))]
+        if unit.kind != UnitKind.CDCS:
+            plan.append(("CS", 1))
+        for code, count in plan:
+            for _ in range(count):
+                made.append(_entry(drive, criteria[code], unit, reporter, judges, phases, rng))
+    # A collective work stoppage recorded by a judge (penalty criterion).
+    stoppage = Entry(
+        unit=units["CS-XIMANG"], criterion=criteria["AN"], activity_date=date(2021, 4, 14),
+        quantity=1, title="Ngừng việc tập thể tại phân xưởng nghiền", status=EntryStatus.VERIFIED,
+        created_by=users["thamdinh1"], submitted_at=datetime(2021, 4, 15, 9),
+        decided_at=datetime(2021, 4, 15, 10), decided_by=users["thamdinh1"],
+        verified_at=datetime(2021, 4, 15, 10),
+    )
+    db.session.add(stoppage)
+    made.append(stoppage)
+    db.session.flush()
+    _audit_verifications([e for e in made if e.status == EntryStatus.VERIFIED])
+
+
+def _audit_verifications(verified: list[Entry]) -> None:
+    """Write the verification events in the order they happened, with the points each moved."""
+    running: dict[tuple[int, int], scoring.Tally] = {}
+    for entry in sorted(verified, key=lambda e: e.verified_at):
+        key = (entry.unit_id, entry.criterion_id)
+        old = running.get(key, scoring.Tally())
+        new = scoring.Tally(
+            old.quantity + entry.counted_quantity, old.items + 1,
+            max(d for d in (old.latest_activity, entry.activity_date) if d),
+        )
+        running[key] = new
+        delta = (standings.criterion_points(entry.unit, entry.criterion, new)
+                 - standings.criterion_points(entry.unit, entry.criterion, old))
+        event = audit.record(
+            "entry.verify", entry, unit_id=entry.unit_id, actor=entry.decided_by,
+            reason=entry.decision_reason, before={"status": EntryStatus.SUBMITTED},
+            after={**audit.entry_snapshot(entry), "points_delta": str(delta)},
+        )
+        event.at = entry.verified_at
+
+
+def _entry(drive, criterion, unit, reporter, judges, phases, rng: random.Random) -> Entry:
+    status = rng.choices([s for s, _ in STATUS_WEIGHTS], [w for _, w in STATUS_WEIGHTS])[0]
+    phase = channel = None
+    people = None
+    if criterion.is_propaganda:
+        phase = rng.choices(phases, [4, 5, 1])[0]
+        channel = rng.choice(PROPAGANDA_CHANNELS[criterion.code])
+        people = rng.randint(20, 400)
+    start = max(drive.starts_on, phase.starts_on if phase else drive.starts_on)
+    end = min(DEMO_TODAY - timedelta(days=2), phase.ends_on if phase else DEMO_TODAY)
+    if phase is not None and phase.starts_on > DEMO_TODAY:
+        # Đợt 3 lies after the demo's today: only plans (drafts) exist for it.
+        start, end, status = phase.starts_on, phase.ends_on, EntryStatus.DRAFT
+    day = start + timedelta(days=rng.randint(0, max(0, (end - start).days)))
+    members = unit.member_count or 100
+    quantity = {
+        "KH": 1, "HN": rng.randint(1, 3), "TB": rng.randint(1, 6), "CT": 1, "SK": 1,
+        "DV": rng.randint(3, 30), "CS": 1,
+        "PT": round(members * rng.uniform(0.5, 1.0)), "PL": round(members * rng.uniform(0.1, 0.4)),
+    }[criterion.code]
+    submitted = _moment(day + timedelta(days=rng.randint(0, 2)), rng)
+    decided = _moment(min(day + timedelta(days=rng.randint(2, 6)), DEMO_TODAY - timedelta(days=1)), rng)
+    decided = max(decided, submitted + timedelta(hours=1))
+    judge = next(j for j in judges if j.unit_id not in {u.id for u in unit.lineage()})
+    entry = Entry(
+        unit=unit, criterion=criterion, phase=phase, channel=channel, activity_date=day,
+        quantity=quantity, people_reached=people,
+        title=rng.choice(TITLES[criterion.code]), description="",
+        status=status, created_by=reporter, created_at=submitted, updated_at=submitted,
+        submitted_at=submitted if status != EntryStatus.DRAFT else None,
+    )
+    if status in (EntryStatus.VERIFIED, EntryStatus.RETURNED, EntryStatus.REJECTED):
+        entry.decided_at, entry.decided_by = decided, judge
+    if status == EntryStatus.VERIFIED:
+        entry.verified_at = decided
+        if criterion.code == "TB" and rng.random() < 0.1 and quantity > 1:
+            entry.verified_quantity = quantity - 1
+            entry.decision_reason = "Một tin trùng với tin đã báo cáo."
+    elif status == EntryStatus.RETURNED:
+        entry.decision_reason = rng.choice(RETURN_REASONS)
+    elif status == EntryStatus.REJECTED:
+        entry.decision_reason = rng.choice(REJECT_REASONS)
+    db.session.add(entry)
+    return entry
+
+
+def _reports(drive, units, users, rng: random.Random) -> None:
+    for unit in units.values():
+        if unit.block is None:
+            continue
+        for month, deadline in ((date(2021, 3, 1), date(2021, 4, 5)),
+                                (date(2021, 4, 1), date(2021, 5, 5))):
+            roll = rng.random()
+            if roll < 0.15:
+                continue  # not filed
+            late = roll > 0.85
+            filed_day = deadline + timedelta(days=rng.randint(1, 4)) if late else \
+                deadline - timedelta(days=rng.randint(0, 4))
+            db.session.add(MonthlyReport(
+                drive=drive, unit=unit, month=month,
+                highlights="Tổ chức tốt các hoạt động tuyên truyền bầu cử.",
+                filed_at=_moment(filed_day, rng), filed_by=users[unit.code.lower()],
+            ))

@@ -1,0 +1,264 @@
+"""Loading a drive definition (TOML; see docs/drive-format.md) into the database.
+
+A drive's criteria and targets are data the federation edits, never code.
+Loading is an upsert by codes: the drive by its code, phases and criteria by
+theirs within the drive, blocks by theirs. Criteria missing from the file are
+retired, not deleted, so entries never lose their criterion.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from competition import audit, standings
+from competition.extensions import db
+from competition.models import Block, Criterion, Drive, Phase, Target
+from competition.problems import InvalidData, Problem
+from competition.scoring import Measure
+
+MEASURES = {m.value for m in Measure}
+
+
+class _Reader:
+    """Reads typed values out of the parsed TOML, collecting problems instead of stopping."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.problems: list[Problem] = []
+
+    def fail(self, where: str, message: str) -> None:
+        self.problems.append(Problem(self.file, None, where, message))
+
+    def text(self, table: dict, key: str, where: str, required: bool = True) -> str:
+        value = table.get(key)
+        if value is None:
+            if required:
+                self.fail(f"{where}.{key}", "thiếu giá trị bắt buộc")
+            return ""
+        if not isinstance(value, str) or (required and not value.strip()):
+            self.fail(f"{where}.{key}", "phải là chuỗi ký tự không rỗng")
+            return ""
+        return value.strip()
+
+    def day(self, table: dict, key: str, where: str, required: bool = True) -> date | None:
+        value = table.get(key)
+        if value is None:
+            if required:
+                self.fail(f"{where}.{key}", "thiếu ngày (dạng YYYY-MM-DD)")
+            return None
+        if isinstance(value, datetime) or not isinstance(value, date):
+            self.fail(f"{where}.{key}", "phải là ngày dạng YYYY-MM-DD")
+            return None
+        return value
+
+    def moment(self, table: dict, key: str, where: str) -> datetime | None:
+        value = table.get(key)
+        if value is None:
+            return None
+        if isinstance(value, datetime):
+            return value.replace(tzinfo=None)
+        if isinstance(value, date):
+            return datetime.combine(value, datetime.max.time())
+        self.fail(f"{where}.{key}", "phải là thời điểm dạng YYYY-MM-DDTHH:MM:SS")
+        return None
+
+    def decimal(
+        self, table: dict, key: str, where: str, default: Any = None, minimum: int = 0
+    ) -> Decimal | None:
+        value = table.get(key, default)
+        if value is None:
+            return None
+        if isinstance(value, bool):
+            self.fail(f"{where}.{key}", "phải là số")
+            return None
+        try:
+            number = Decimal(str(value))
+        except InvalidOperation:
+            self.fail(f"{where}.{key}", "phải là số")
+            return None
+        if not number.is_finite() or number < minimum:
+            self.fail(f"{where}.{key}", f"phải là số không nhỏ hơn {minimum}")
+            return None
+        return number
+
+
+def parse_drive(text: str, file: str) -> dict[str, Any]:
+    """Parse and check a drive definition; raises `InvalidData` listing every problem."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        line = getattr(error, "lineno", None)
+        raise InvalidData([Problem(file, line, "", f"TOML không hợp lệ: {error}")]) from None
+    r = _Reader(file)
+    drive_table = raw.get("drive")
+    if not isinstance(drive_table, dict):
+        raise InvalidData([Problem(file, None, "drive", "thiếu bảng [drive]")])
+    thresholds = drive_table.get("thresholds", {})
+    drive = {
+        "code": r.text(drive_table, "code", "drive"),
+        "title": r.text(drive_table, "title", "drive"),
+        "issuer": r.text(drive_table, "issuer", "drive"),
+        "place": r.text(drive_table, "place", "drive", required=False) or "Cao Bằng",
+        "issued_on": r.day(drive_table, "issued_on", "drive", required=False),
+        "starts_on": r.day(drive_table, "starts_on", "drive"),
+        "ends_on": r.day(drive_table, "ends_on", "drive"),
+        "election_day": r.day(drive_table, "election_day", "drive", required=False),
+        "freeze_at": r.moment(drive_table, "freeze_at", "drive"),
+        "report_deadline_day": r.decimal(drive_table, "report_deadline_day", "drive", 5, 1),
+        "threshold_excellent": r.decimal(thresholds, "excellent", "drive.thresholds", 90),
+        "threshold_good": r.decimal(thresholds, "good", "drive.thresholds", 70),
+        "threshold_passed": r.decimal(thresholds, "passed", "drive.thresholds", 50),
+    }
+    if drive["starts_on"] and drive["ends_on"] and drive["starts_on"] > drive["ends_on"]:
+        r.fail("drive.ends_on", "ngày kết thúc trước ngày bắt đầu")
+    if drive["report_deadline_day"] is not None and drive["report_deadline_day"] > 28:
+        r.fail("drive.report_deadline_day", "hạn báo cáo phải từ ngày 1 đến ngày 28")
+    t = [drive["threshold_excellent"], drive["threshold_good"], drive["threshold_passed"]]
+    if None not in t and not (100 >= t[0] >= t[1] >= t[2]):
+        r.fail("drive.thresholds", "ngưỡng phải giảm dần: xuất sắc ≥ tốt ≥ hoàn thành, tối đa 100")
+
+    blocks = []
+    for i, table in enumerate(raw.get("blocks", [])):
+        where = f"blocks[{i + 1}]"
+        blocks.append({
+            "code": r.text(table, "code", where),
+            "name": r.text(table, "name", where),
+            "position": i,
+        })
+    _unique(r, blocks, "blocks")
+    block_codes = {b["code"] for b in blocks}
+
+    phases = []
+    for i, table in enumerate(raw.get("phases", [])):
+        where = f"phases[{i + 1}]"
+        phase = {
+            "code": r.text(table, "code", where),
+            "name": r.text(table, "name", where),
+            "description": r.text(table, "description", where, required=False),
+            "starts_on": r.day(table, "starts_on", where),
+            "ends_on": r.day(table, "ends_on", where),
+            "position": i,
+        }
+        if phase["starts_on"] and phase["ends_on"] and phase["starts_on"] > phase["ends_on"]:
+            r.fail(f"{where}.ends_on", "ngày kết thúc trước ngày bắt đầu")
+        phases.append(phase)
+    _unique(r, phases, "phases")
+
+    criteria = []
+    for i, table in enumerate(raw.get("criteria", [])):
+        where = f"criteria[{i + 1}]"
+        measure = r.text(table, "measure", where)
+        if measure and measure not in MEASURES:
+            r.fail(f"{where}.measure", f"«{measure}» không phải là một trong {sorted(MEASURES)}")
+        criterion = {
+            "code": r.text(table, "code", where),
+            "name": r.text(table, "name", where),
+            "group": r.text(table, "group", where, required=False),
+            "measure": measure,
+            "unit_label": r.text(table, "unit_label", where, required=False),
+            "max_points": r.decimal(table, "points", where),
+            "default_target": r.decimal(table, "target", where),
+            "cap": r.decimal(table, "cap", where, 1),
+            "penalty_per_item": r.decimal(table, "penalty_per_item", where),
+            "is_propaganda": bool(table.get("propaganda", False)),
+            "position": i,
+            "block_targets": {},
+        }
+        if criterion["max_points"] is None and "points" not in table:
+            r.fail(f"{where}.points", "thiếu số điểm tối đa")
+        if criterion["is_propaganda"] and measure not in ("count", ""):
+            r.fail(f"{where}.propaganda", "chỉ tiêu chí đếm (count) mới là tiêu chí tuyên truyền")
+        for block in table.get("block_targets", {}):
+            if block not in block_codes:
+                r.fail(f"{where}.block_targets.{block}", f"khối «{block}» không có trong [[blocks]]")
+                continue
+            criterion["block_targets"][block] = r.decimal(
+                table["block_targets"], block, f"{where}.block_targets"
+            )
+        criteria.append(criterion)
+    _unique(r, criteria, "criteria")
+    if not criteria:
+        r.fail("criteria", "đợt thi đua cần ít nhất một tiêu chí")
+    if r.problems:
+        raise InvalidData(r.problems)
+    return {"drive": drive, "blocks": blocks, "phases": phases, "criteria": criteria}
+
+
+def _unique(r: _Reader, rows: list[dict], where: str) -> None:
+    seen: set[str] = set()
+    for i, row in enumerate(rows):
+        if row["code"] in seen:
+            r.fail(f"{where}[{i + 1}].code", f"mã «{row['code']}» bị trùng")
+        seen.add(row["code"])
+
+
+def load_drive(path: Path) -> Drive:
+    """Load a drive definition file in one transaction and make it the active drive."""
+    definition = parse_drive(path.read_text(encoding="utf-8"), str(path))
+    drive = apply_definition(definition)
+    db.session.commit()
+    return drive
+
+
+def apply_definition(definition: dict[str, Any]) -> Drive:
+    """Upsert a parsed definition into the session (the caller commits)."""
+    values = dict(definition["drive"])
+    values["report_deadline_day"] = int(values["report_deadline_day"])
+    drive = db.session.scalars(select(Drive).where(Drive.code == values["code"])).first()
+    created = drive is None
+    if created:
+        drive = Drive(**values)
+        db.session.add(drive)
+    else:
+        for key, value in values.items():
+            setattr(drive, key, value)
+    for other in db.session.scalars(select(Drive).where(Drive.code != values["code"])):
+        other.is_active = False
+    drive.is_active = True
+
+    blocks = {b.code: b for b in db.session.scalars(select(Block))}
+    for row in definition["blocks"]:
+        block = blocks.get(row["code"]) or Block(code=row["code"])
+        block.name, block.position = row["name"], row["position"]
+        db.session.add(block)
+        blocks[row["code"]] = block
+
+    phases = {p.code: p for p in drive.phases}
+    for row in definition["phases"]:
+        phase = phases.get(row["code"]) or Phase(code=row["code"], drive=drive)
+        for key, value in row.items():
+            setattr(phase, key, value)
+        db.session.add(phase)
+
+    existing = {c.code: c for c in drive.criteria}
+    for row in definition["criteria"]:
+        row = dict(row)
+        block_targets = row.pop("block_targets")
+        criterion = existing.pop(row["code"], None) or Criterion(code=row["code"], drive=drive)
+        for key, value in row.items():
+            setattr(criterion, key, value)
+        criterion.retired = False
+        db.session.add(criterion)
+        db.session.flush()
+        current = {t.block_id: t for t in criterion.targets if t.unit_id is None}
+        for block_code, value in block_targets.items():
+            block = blocks[block_code]
+            target = current.get(block.id) or Target(criterion=criterion, block=block)
+            target.value = value
+            db.session.add(target)
+    for leftover in existing.values():
+        leftover.retired = True
+    db.session.flush()
+    audit.record(
+        "drive.create" if created else "drive.load", drive,
+        after={"code": drive.code, "criteria": [c["code"] for c in definition["criteria"]]},
+        actor_name="cli",
+    )
+    standings.bump_version(drive.id)
+    return drive

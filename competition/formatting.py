@@ -1,0 +1,66 @@
+"""Numbers and dates the way readers expect them: `1.234,5` and `dd/mm/yyyy` in Vietnamese.
+
+Babel does the work for the chosen language; templates use these filters
+and never format by hand.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal
+from flask import Flask
+from flask_babel import get_locale
+
+DATE_PATTERN = {"vi": "dd/MM/yyyy", "en": "dd/MM/yyyy"}
+
+
+def _locale() -> str:
+    try:
+        return str(get_locale() or "vi")
+    except RuntimeError:  # outside a request: CLI, exports
+        return "vi"
+
+
+def number(value: Decimal | float | int | None, places: int = 2) -> str:
+    """A number with at most `places` decimals, grouped: 1.234,5."""
+    if value is None:
+        return "–"
+    pattern = "#,##0" + ("." + "#" * places if places else "")
+    return format_decimal(value, format=pattern, locale=_locale())
+
+
+def fixed(value: Decimal | float | int | None, places: int = 2) -> str:
+    """A number with exactly `places` decimals: 12,50."""
+    if value is None:
+        return "–"
+    pattern = "#,##0" + ("." + "0" * places if places else "")
+    return format_decimal(value, format=pattern, locale=_locale())
+
+
+def day(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.date()
+    return format_date(value, DATE_PATTERN.get(_locale(), "dd/MM/yyyy"), locale=_locale())
+
+
+def moment(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return format_datetime(value, "dd/MM/yyyy HH:mm", locale=_locale())
+
+
+def signed(value: Decimal | float | int) -> str:
+    """A change with its sign: +3,5 or −2."""
+    text = number(abs(value))
+    return ("+" if value >= 0 else "−") + text
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters.update(
+        number=number, fixed=fixed, day=day, moment=moment, signed=signed
+    )

@@ -1,0 +1,340 @@
+"""All-or-nothing imports of units and entries from CSV or XLSX.
+
+Each import is planned first: every row is checked and given either its
+problems or the effect it would have. Only a plan without problems can be
+applied, in one transaction. The command line applies at once; the admin
+pages show the plan as a dry run first. Both read files through `read_rows`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from sqlalchemy import select
+
+from competition import audit, standings
+from competition.clock import now
+from competition.entry_rules import entry_problems
+from competition.extensions import db
+from competition.models import (
+    Block,
+    Drive,
+    Entry,
+    EntryStatus,
+    Role,
+    Unit,
+    UnitKind,
+    User,
+)
+from competition.permissions import is_conflicted
+from competition.problems import InvalidData, Problem
+
+UNIT_COLUMNS = ("code", "name", "kind", "block", "parent_code", "members")
+ENTRY_COLUMNS = (
+    "unit_code", "criterion_code", "activity_date", "quantity", "status",
+    "phase", "channel", "title", "judge",
+)
+IMPORTED_STATUSES = {s.value for s in EntryStatus}
+
+
+@dataclass
+class RowResult:
+    line: int
+    effect: str = ""
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class ImportPlan:
+    """What an import would do, row by row; `apply` writes it (the caller commits)."""
+
+    file: str
+    rows: list[RowResult]
+    problems: list[Problem]
+    apply: Callable[[], int]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def read_rows(data: bytes, file: str) -> list[tuple[int, dict[str, str]]]:
+    """Rows of a CSV (UTF-8, with or without BOM) or XLSX file, with their line numbers."""
+    if file.lower().endswith(".xlsx"):
+        return _xlsx_rows(data, file)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidData([Problem(file, None, "", "tệp phải được lưu với mã UTF-8")]) from None
+    reader = csv.DictReader(io.StringIO(text))
+    rows = []
+    for record in reader:
+        clean = {
+            (k or "").strip().lower(): (v or "").strip() if isinstance(v, str) else ""
+            for k, v in record.items()
+        }
+        if any(clean.values()):
+            rows.append((reader.line_num, clean))
+    return [(0, {"__header__": ",".join(reader.fieldnames or [])})] + rows
+
+
+def _xlsx_rows(data: bytes, file: str) -> list[tuple[int, dict[str, str]]]:
+    from openpyxl import load_workbook
+
+    try:
+        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
+    except Exception:  # openpyxl raises many types for a damaged file
+        raise InvalidData([Problem(file, None, "", "không đọc được tệp XLSX")]) from None
+    lines = sheet.iter_rows(values_only=True)
+    header = [str(h or "").strip().lower() for h in next(lines, [])]
+    rows: list[tuple[int, dict[str, str]]] = [(0, {"__header__": ",".join(header)})]
+    for number, values in enumerate(lines, start=2):
+        record = {}
+        for key, value in zip(header, values, strict=False):
+            if isinstance(value, datetime):
+                value = value.date().isoformat()
+            elif isinstance(value, date):
+                value = value.isoformat()
+            elif isinstance(value, float) and value.is_integer():
+                value = int(value)
+            record[key] = "" if value is None else str(value).strip()
+        if any(record.values()):
+            rows.append((number, record))
+    return rows
+
+
+def _check_header(rows, columns, file) -> list[Problem]:
+    header = {h.strip().lower() for h in rows[0][1]["__header__"].split(",")}
+    missing = [c for c in columns if c not in header]
+    return [Problem(file, 1, c, "thiếu cột bắt buộc") for c in missing]
+
+
+def slugify(text: str) -> str:
+    """A URL slug from a Vietnamese name: 'Hòa An' → 'hoa-an'."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "don-vi"
+
+
+def _whole_number(value: str, allow_empty: bool = False) -> int | None | str:
+    if value == "" and allow_empty:
+        return None
+    if re.fullmatch(r"\d{1,9}", value):
+        return int(value)
+    return "error"
+
+
+# --- Units ----------------------------------------------------------------
+
+
+def plan_units(rows: list[tuple[int, dict[str, str]]], file: str) -> ImportPlan:
+    """Check unit rows (code, name, kind, block, parent_code, members) and plan the upsert."""
+    problems = _check_header(rows, UNIT_COLUMNS, file)
+    if problems:
+        return ImportPlan(file, [], problems, lambda: 0)
+    blocks = {b.code: b for b in db.session.scalars(select(Block))}
+    existing = {u.code: u for u in db.session.scalars(select(Unit))}
+    kinds = {k.value for k in UnitKind}
+    results: list[RowResult] = []
+    parsed: dict[str, dict] = {}
+    for line, row in rows[1:]:
+        result = RowResult(line)
+        results.append(result)
+
+        def bad(column: str, message: str, result=result, line=line) -> None:
+            result.problems.append(Problem(file, line, column, message))
+
+        code = row.get("code", "")
+        if not code:
+            bad("code", "thiếu mã đơn vị")
+        elif code in parsed:
+            bad("code", f"mã «{code}» bị trùng với dòng {parsed[code]['line']}")
+        if not row.get("name"):
+            bad("name", "thiếu tên đơn vị")
+        if row.get("kind") not in kinds:
+            bad("kind", f"loại «{row.get('kind')}» không hợp lệ; dùng một trong {sorted(kinds)}")
+        if row.get("block") and row["block"] not in blocks:
+            bad("block", f"khối «{row['block']}» không tồn tại")
+        members = _whole_number(row.get("members", ""), allow_empty=True)
+        if members == "error":
+            bad("members", "số đoàn viên phải là số nguyên không âm")
+        if not result.problems:
+            parsed[code] = {"line": line, **row, "members": members}
+            result.effect = ("cập nhật " if code in existing else "thêm ") + f"{code} – {row['name']}"
+
+    parents = {code: (u.parent.code if u.parent else "") for code, u in existing.items()}
+    for code, row in parsed.items():
+        parents[code] = row.get("parent_code", "")
+    for code, row in parsed.items():
+        parent = row.get("parent_code", "")
+        result = next(r for r in results if r.line == row["line"])
+        if parent and parent not in parents:
+            result.problems.append(
+                Problem(file, row["line"], "parent_code", f"đơn vị cấp trên «{parent}» không tồn tại")
+            )
+        elif _has_cycle(code, parents):
+            result.problems.append(
+                Problem(file, row["line"], "parent_code", "quan hệ cấp trên tạo thành vòng lặp")
+            )
+    problems = [p for r in results for p in r.problems]
+
+    def apply() -> int:
+        units = dict(existing)
+        slugs = {u.slug for u in existing.values()}
+        for code, row in parsed.items():
+            unit = units.get(code)
+            if unit is None:
+                unit = Unit(code=code, slug=_free_slug(slugify(row["name"]), slugs))
+                db.session.add(unit)
+                units[code] = unit
+            unit.name, unit.kind, unit.member_count = row["name"], row["kind"], row["members"]
+            unit.block = blocks.get(row.get("block", ""))
+        db.session.flush()
+        for code, row in parsed.items():
+            units[code].parent = units.get(row.get("parent_code", "")) if row.get("parent_code") else None
+        audit.record("units.import", None, after={"file": file, "rows": len(parsed)},
+                     actor_name="import")
+        _bump_active_drive()
+        return len(parsed)
+
+    return ImportPlan(file, results, problems, apply)
+
+
+def _has_cycle(code: str, parents: dict[str, str]) -> bool:
+    seen = {code}
+    current = parents.get(code, "")
+    while current:
+        if current in seen:
+            return True
+        seen.add(current)
+        current = parents.get(current, "")
+    return False
+
+
+def _free_slug(base: str, taken: set[str]) -> str:
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    taken.add(slug)
+    return slug
+
+
+def _bump_active_drive() -> None:
+    drive = standings.active_drive()
+    if drive is not None:
+        standings.bump_version(drive.id)
+
+
+# --- Entries --------------------------------------------------------------
+
+
+def plan_entries(rows: list[tuple[int, dict[str, str]]], file: str, drive: Drive) -> ImportPlan:
+    """Check entry rows of the active drive and plan their insertion."""
+    problems = _check_header(rows, ENTRY_COLUMNS, file)
+    if problems:
+        return ImportPlan(file, [], problems, lambda: 0)
+    units = {u.code: u for u in db.session.scalars(select(Unit))}
+    criteria = {c.code: c for c in drive.criteria if not c.retired}
+    phases = {p.code: p for p in drive.phases}
+    judges = {
+        u.username: u
+        for u in db.session.scalars(select(User).where(User.role.in_([Role.JUDGE, Role.ADMIN])))
+    }
+    results: list[RowResult] = []
+    planned: list[dict] = []
+    for line, row in rows[1:]:
+        result = RowResult(line)
+        results.append(result)
+
+        def bad(column: str, message: str, result=result, line=line) -> None:
+            result.problems.append(Problem(file, line, column, message))
+
+        unit = units.get(row.get("unit_code", ""))
+        if unit is None:
+            bad("unit_code", f"đơn vị «{row.get('unit_code', '')}» không tồn tại")
+        criterion = criteria.get(row.get("criterion_code", ""))
+        if criterion is None:
+            bad("criterion_code", f"tiêu chí «{row.get('criterion_code', '')}» không tồn tại")
+        try:
+            activity_date = date.fromisoformat(row.get("activity_date", ""))
+        except ValueError:
+            activity_date = None
+            bad("activity_date", "ngày phải có dạng YYYY-MM-DD")
+        quantity = _whole_number(row.get("quantity", ""))
+        if quantity == "error":
+            bad("quantity", "số lượng phải là số nguyên không âm")
+        status = row.get("status", "") or EntryStatus.SUBMITTED
+        if status not in IMPORTED_STATUSES:
+            bad("status", f"trạng thái «{status}» không hợp lệ")
+        phase = None
+        if row.get("phase"):
+            phase = phases.get(row["phase"])
+            if phase is None:
+                bad("phase", f"đợt «{row['phase']}» không tồn tại")
+        if not row.get("title"):
+            bad("title", "thiếu tiêu đề")
+        judge = None
+        if status == EntryStatus.VERIFIED:
+            judge = judges.get(row.get("judge", ""))
+            if judge is None:
+                bad("judge", "dòng đã xác nhận cần tên đăng nhập của thành viên tổ thẩm định")
+            elif unit is not None and is_conflicted(judge, unit):
+                bad("judge", "thành viên thẩm định không được xác nhận đơn vị của mình")
+        if criterion and activity_date and quantity != "error" and not result.problems:
+            for column, message in entry_problems(
+                drive, criterion, activity_date, quantity, phase, row.get("channel") or None
+            ):
+                bad(column, message)
+        if not result.problems:
+            planned.append({
+                "unit": unit, "criterion": criterion, "phase": phase,
+                "channel": row.get("channel") or None, "activity_date": activity_date,
+                "quantity": quantity, "status": status, "title": row["title"], "judge": judge,
+            })
+            result.effect = f"thêm: {unit.code} · {criterion.code} · {quantity} · {status}"
+    problems = [p for r in results for p in r.problems]
+
+    def apply() -> int:
+        moment = now()
+        touched = set()
+        for item in planned:
+            verified = item["status"] == EntryStatus.VERIFIED
+            decided = item["status"] in (EntryStatus.VERIFIED, EntryStatus.RETURNED,
+                                         EntryStatus.REJECTED)
+            db.session.add(Entry(
+                unit=item["unit"], criterion=item["criterion"], phase=item["phase"],
+                channel=item["channel"], activity_date=item["activity_date"],
+                quantity=item["quantity"], title=item["title"], status=item["status"],
+                submitted_at=moment if item["status"] != EntryStatus.DRAFT else None,
+                decided_at=moment if decided else None, decided_by=item["judge"],
+                verified_at=moment if verified else None,
+            ))
+            if verified:
+                touched.add((item["unit"], item["criterion"]))
+        db.session.flush()
+        for unit, criterion in touched:
+            standings.refresh_tally(unit.id, criterion.id)
+        audit.record("entries.import", None, after={"file": file, "rows": len(planned)},
+                     actor_name="import")
+        standings.bump_version(drive.id)
+        return len(planned)
+
+    return ImportPlan(file, results, problems, apply)
+
+
+def run_import(path: Path, planner: Callable[..., ImportPlan], *args) -> int:
+    """Plan an import from a file and apply it in one transaction, or raise `InvalidData`."""
+    rows = read_rows(path.read_bytes(), str(path))
+    plan = planner(rows, str(path), *args)
+    if not plan.ok:
+        raise InvalidData(plan.problems)
+    count = plan.apply()
+    db.session.commit()
+    return count

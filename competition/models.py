@@ -1,0 +1,417 @@
+"""The data model of DESIGN.md section 3, in SQLAlchemy 2 typed style.
+
+Names follow the domain words. Quantities are whole numbers (people, items,
+sessions); points and targets are exact decimals so that rounding is the
+scoring module's business alone.
+"""
+
+from __future__ import annotations
+
+import enum
+import secrets
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask_login import UserMixin
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from competition.clock import now
+from competition.extensions import db
+from competition.scoring import Measure
+
+Points = Numeric(8, 2)
+
+
+class Role(enum.StrEnum):
+    ADMIN = "admin"
+    JUDGE = "judge"
+    UNIT = "unit"
+
+
+class EntryStatus(enum.StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    VERIFIED = "verified"
+    RETURNED = "returned"
+    REJECTED = "rejected"
+
+
+class Channel(enum.StrEnum):
+    """Where a propaganda activity reached people (the dispatch's list)."""
+
+    PHAT_THANH_TRUYEN_HINH = "phat_thanh_truyen_hinh"
+    BAO_CHI = "bao_chi"
+    FACEBOOK = "facebook"
+    ZALO = "zalo"
+    WEBSITE = "website"
+    FANPAGE = "fanpage"
+    HOI_NGHI = "hoi_nghi"
+    PANO_KHAU_HIEU = "pano_khau_hieu"
+    KHAC = "khac"
+
+
+class UnitKind(enum.StrEnum):
+    LDLD_TINH = "ldld_tinh"
+    LDLD_HUYEN = "ldld_huyen"
+    CONG_DOAN_NGANH = "cong_doan_nganh"
+    CONG_DOAN_VIEN_CHUC = "cong_doan_vien_chuc"
+    CDCS = "cdcs"
+
+
+class Drive(db.Model):
+    """An emulation drive (đợt thi đua) and its rules."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(String(500))
+    issuer: Mapped[str] = mapped_column(String(200))
+    issued_on: Mapped[date | None] = mapped_column(Date)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    election_day: Mapped[date | None] = mapped_column(Date)
+    freeze_at: Mapped[datetime | None] = mapped_column(DateTime)
+    published_at: Mapped[datetime | None] = mapped_column(DateTime)
+    report_deadline_day: Mapped[int] = mapped_column(Integer, default=5)
+    place: Mapped[str] = mapped_column(String(100), default="Cao Bằng")
+    threshold_excellent: Mapped[Decimal] = mapped_column(Points, default=Decimal(90))
+    threshold_good: Mapped[Decimal] = mapped_column(Points, default=Decimal(70))
+    threshold_passed: Mapped[Decimal] = mapped_column(Points, default=Decimal(50))
+    # Bumped in the same transaction as every change that moves a score, so
+    # every worker can tell in one cheap read whether its cached board is stale.
+    standings_version: Mapped[int] = mapped_column(Integer, default=1)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    phases: Mapped[list[Phase]] = relationship(
+        back_populates="drive", order_by="Phase.position", cascade="all, delete-orphan"
+    )
+    criteria: Mapped[list[Criterion]] = relationship(
+        back_populates="drive", order_by="Criterion.position", cascade="all, delete-orphan"
+    )
+
+    def is_frozen(self, moment: datetime | None = None) -> bool:
+        """Frozen: past the freeze time and results not yet published."""
+        moment = moment or now()
+        return (
+            self.freeze_at is not None and moment >= self.freeze_at and self.published_at is None
+        )
+
+    def phase_on(self, day: date) -> list[Phase]:
+        return [p for p in self.phases if p.contains(day)]
+
+
+class Phase(db.Model):
+    """A propaganda phase (đợt tuyên truyền); windows may overlap."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    drive_id: Mapped[int] = mapped_column(ForeignKey("drive.id"))
+    code: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    drive: Mapped[Drive] = relationship(back_populates="phases")
+    __table_args__ = (UniqueConstraint("drive_id", "code"),)
+
+    def contains(self, day: date) -> bool:
+        return self.starts_on <= day <= self.ends_on
+
+
+class Block(db.Model):
+    """A block (khối thi đua): units ranked against each other."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    units: Mapped[list[Unit]] = relationship(back_populates="block")
+
+
+class Criterion(db.Model):
+    """A criterion (tiêu chí) of a drive."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    drive_id: Mapped[int] = mapped_column(ForeignKey("drive.id"))
+    code: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(300))
+    group: Mapped[str] = mapped_column(String(100), default="")
+    measure: Mapped[str] = mapped_column(String(16))
+    unit_label: Mapped[str] = mapped_column(String(50), default="")
+    max_points: Mapped[Decimal] = mapped_column(Points)
+    default_target: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    cap: Mapped[Decimal] = mapped_column(Numeric(6, 3), default=Decimal(1))
+    penalty_per_item: Mapped[Decimal | None] = mapped_column(Points)
+    is_propaganda: Mapped[bool] = mapped_column(Boolean, default=False)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    retired: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    drive: Mapped[Drive] = relationship(back_populates="criteria")
+    targets: Mapped[list[Target]] = relationship(
+        back_populates="criterion", cascade="all, delete-orphan"
+    )
+    __table_args__ = (UniqueConstraint("drive_id", "code"),)
+
+    @property
+    def measure_kind(self) -> Measure:
+        return Measure(self.measure)
+
+    @property
+    def entered_by_staff(self) -> bool:
+        """Penalty items (a work stoppage) are recorded by judges or admins, never by the unit."""
+        return self.measure == Measure.PENALTY
+
+    @property
+    def reported_by_units(self) -> bool:
+        return self.measure in (Measure.COUNT, Measure.PERCENT, Measure.YES_NO)
+
+
+class Target(db.Model):
+    """A target override (chỉ tiêu giao) for one block or one unit."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    criterion_id: Mapped[int] = mapped_column(ForeignKey("criterion.id"))
+    block_id: Mapped[int | None] = mapped_column(ForeignKey("block.id"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    value: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+
+    criterion: Mapped[Criterion] = relationship(back_populates="targets")
+    block: Mapped[Block | None] = relationship()
+    unit: Mapped[Unit | None] = relationship()
+    __table_args__ = (UniqueConstraint("criterion_id", "block_id", "unit_id"),)
+
+
+class Unit(db.Model):
+    """A union organisation (đơn vị)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(32))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
+    block_id: Mapped[int | None] = mapped_column(ForeignKey("block.id"), index=True)
+    member_count: Mapped[int | None] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    parent: Mapped[Unit | None] = relationship(remote_side="Unit.id", back_populates="children")
+    children: Mapped[list[Unit]] = relationship(back_populates="parent")
+    block: Mapped[Block | None] = relationship(back_populates="units")
+
+    def lineage(self) -> list[Unit]:
+        """This unit and every unit above it, nearest first."""
+        chain, seen, unit = [], set(), self
+        while unit is not None and unit.id not in seen:
+            chain.append(unit)
+            seen.add(unit.id)
+            unit = unit.parent
+        return chain
+
+
+class User(UserMixin, db.Model):
+    """A person who signs in: an admin, a judge or a unit reporter."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200), default="")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Part of the session identity: changing it signs the user out everywhere.
+    session_token: Mapped[str] = mapped_column(
+        String(64), default=lambda: secrets.token_hex(16)
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+
+    unit: Mapped[Unit | None] = relationship()
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+        self.session_token = secrets.token_hex(16)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def is_judge(self) -> bool:
+        return self.role == Role.JUDGE
+
+    @property
+    def is_reporter(self) -> bool:
+        return self.role == Role.UNIT
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in (Role.ADMIN, Role.JUDGE)
+
+
+class Entry(db.Model):
+    """One achievement (kết quả) a unit reports, with its life cycle."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    criterion_id: Mapped[int] = mapped_column(ForeignKey("criterion.id"))
+    phase_id: Mapped[int | None] = mapped_column(ForeignKey("phase.id"))
+    channel: Mapped[str | None] = mapped_column(String(32))
+    activity_date: Mapped[date] = mapped_column(Date)
+    quantity: Mapped[int] = mapped_column(Integer)
+    verified_quantity: Mapped[int | None] = mapped_column(Integer)
+    people_reached: Mapped[int | None] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default=EntryStatus.DRAFT)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    decision_reason: Mapped[str] = mapped_column(Text, default="")
+    verified_at: Mapped[datetime | None] = mapped_column(DateTime)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    unit: Mapped[Unit] = relationship()
+    criterion: Mapped[Criterion] = relationship()
+    phase: Mapped[Phase | None] = relationship()
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    evidence: Mapped[list[Evidence]] = relationship(
+        back_populates="entry", cascade="all, delete-orphan", order_by="Evidence.id"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        Index("ix_entry_unit_criterion_status", "unit_id", "criterion_id", "status"),
+        Index("ix_entry_status_submitted", "status", "submitted_at"),
+        Index("ix_entry_status_activity", "status", "activity_date"),
+    )
+
+    @property
+    def counted_quantity(self) -> int:
+        """What counts once verified: the judge's adjusted quantity, else the reported one."""
+        return self.verified_quantity if self.verified_quantity is not None else self.quantity
+
+
+class Evidence(db.Model):
+    """A link or an uploaded file (minh chứng) behind an entry."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entry.id"), index=True)
+    url: Mapped[str | None] = mapped_column(String(1000))
+    stored_name: Mapped[str | None] = mapped_column(String(80), unique=True)
+    original_name: Mapped[str | None] = mapped_column(String(255))
+    content_type: Mapped[str | None] = mapped_column(String(100))
+    size: Mapped[int | None] = mapped_column(Integer)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    is_public: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+
+    entry: Mapped[Entry] = relationship(back_populates="evidence")
+
+    @property
+    def is_file(self) -> bool:
+        return self.stored_name is not None
+
+    @property
+    def is_image(self) -> bool:
+        return bool(self.content_type and self.content_type.startswith("image/"))
+
+
+class Assessment(db.Model):
+    """A judge's points (chấm điểm) for a judged criterion of a unit."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    criterion_id: Mapped[int] = mapped_column(ForeignKey("criterion.id"))
+    judge_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    points: Mapped[Decimal] = mapped_column(Points)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    assessed_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+
+    unit: Mapped[Unit] = relationship()
+    criterion: Mapped[Criterion] = relationship()
+    judge: Mapped[User] = relationship()
+    __table_args__ = (UniqueConstraint("unit_id", "criterion_id", "judge_id"),)
+
+
+class MonthlyReport(db.Model):
+    """A unit's monthly report (báo cáo tháng): the narrative and when it was filed."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    drive_id: Mapped[int] = mapped_column(ForeignKey("drive.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    month: Mapped[date] = mapped_column(Date)
+    number: Mapped[str] = mapped_column(String(64), default="")
+    highlights: Mapped[str] = mapped_column(Text, default="")
+    difficulties: Mapped[str] = mapped_column(Text, default="")
+    proposals: Mapped[str] = mapped_column(Text, default="")
+    filed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    filed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+
+    drive: Mapped[Drive] = relationship()
+    unit: Mapped[Unit] = relationship()
+    filed_by: Mapped[User | None] = relationship()
+    __table_args__ = (UniqueConstraint("drive_id", "unit_id", "month"),)
+
+
+class CriterionTally(db.Model):
+    """A unit's verified sum on one criterion, kept in step with every verification.
+
+    The standings read these rows instead of scanning the entries, so the cost
+    of a board does not grow with history; `standings rebuild` recomputes them.
+    """
+
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), primary_key=True)
+    criterion_id: Mapped[int] = mapped_column(ForeignKey("criterion.id"), primary_key=True)
+    quantity: Mapped[int] = mapped_column(Integer, default=0)
+    items: Mapped[int] = mapped_column(Integer, default=0)
+    latest_activity: Mapped[date | None] = mapped_column(Date)
+
+
+class AuditEvent(db.Model):
+    """One line of the audit log (nhật ký): who changed what, when, before and after."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=now, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    actor_name: Mapped[str] = mapped_column(String(64), default="")
+    ip: Mapped[str] = mapped_column(String(64), default="")
+    action: Mapped[str] = mapped_column(String(48), index=True)
+    object_type: Mapped[str] = mapped_column(String(32), default="")
+    object_id: Mapped[str] = mapped_column(String(64), default="")
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    before: Mapped[dict | None] = mapped_column(JSON)
+    after: Mapped[dict | None] = mapped_column(JSON)
+
+    actor: Mapped[User | None] = relationship()
+    unit: Mapped[Unit | None] = relationship()

@@ -1,0 +1,353 @@
+"""The standings service: gathers the facts from the database and asks `scoring` to rank.
+
+Views and the API call only this module for points. Live standings read the
+per-unit tallies (`CriterionTally`) kept in step with each verification, so a
+board costs a handful of small queries whatever the history; the freeze
+cut-off and the full rebuild read the entries themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import func, select, update
+
+from competition import scoring
+from competition.cache import cached
+from competition.clock import now
+from competition.extensions import db
+from competition.models import (
+    Assessment,
+    Block,
+    Criterion,
+    CriterionTally,
+    Drive,
+    Entry,
+    EntryStatus,
+    MonthlyReport,
+    Target,
+    Unit,
+)
+
+Board = dict[str, list[scoring.Standing]]
+
+
+def active_drive() -> Drive | None:
+    """The drive the site is about: the newest active one."""
+    return db.session.scalars(
+        select(Drive).where(Drive.is_active.is_(True)).order_by(Drive.id.desc()).limit(1)
+    ).first()
+
+
+def current_version(drive_id: int) -> int:
+    """The committed standings version, read fresh (never from the session's identity map)."""
+    return db.session.execute(
+        select(Drive.standings_version).where(Drive.id == drive_id)
+    ).scalar_one()
+
+
+def bump_version(drive_id: int) -> None:
+    """Mark every cached board of the drive stale, in the caller's transaction."""
+    db.session.execute(
+        update(Drive)
+        .where(Drive.id == drive_id)
+        .values(standings_version=Drive.standings_version + 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def rules(drive: Drive) -> list[scoring.CriterionRule]:
+    return [
+        scoring.CriterionRule(
+            code=c.code,
+            measure=scoring.Measure(c.measure),
+            max_points=Decimal(c.max_points),
+            default_target=Decimal(c.default_target) if c.default_target is not None else None,
+            cap=Decimal(c.cap),
+            penalty_per_item=(
+                Decimal(c.penalty_per_item) if c.penalty_per_item is not None else None
+            ),
+        )
+        for c in scored_criteria(drive)
+    ]
+
+
+def scored_criteria(drive: Drive) -> list[Criterion]:
+    return db.session.scalars(
+        select(Criterion)
+        .where(Criterion.drive_id == drive.id, Criterion.retired.is_(False))
+        .order_by(Criterion.position, Criterion.id)
+    ).all()
+
+
+def blocks() -> list[Block]:
+    return db.session.scalars(select(Block).order_by(Block.position, Block.id)).all()
+
+
+def _units() -> list[scoring.UnitFacts]:
+    rows = db.session.execute(
+        select(Unit.code, Unit.name, Block.code, Unit.member_count)
+        .join(Block, Unit.block_id == Block.id)
+        .where(Unit.active.is_(True))
+    ).all()
+    return [scoring.UnitFacts(code, name, block, members) for code, name, block, members in rows]
+
+
+def _targets(drive: Drive) -> scoring.Targets:
+    rows = db.session.execute(
+        select(Criterion.code, Block.code, Unit.code, Target.value)
+        .join(Criterion, Target.criterion_id == Criterion.id)
+        .outerjoin(Block, Target.block_id == Block.id)
+        .outerjoin(Unit, Target.unit_id == Unit.id)
+        .where(Criterion.drive_id == drive.id)
+    ).all()
+    by_block, by_unit = {}, {}
+    for criterion, block, unit, value in rows:
+        if unit is not None:
+            by_unit[(unit, criterion)] = Decimal(value)
+        elif block is not None:
+            by_block[(block, criterion)] = Decimal(value)
+    return scoring.Targets(by_block=by_block, by_unit=by_unit)
+
+
+def _live_tallies(drive: Drive) -> dict[tuple[str, str], scoring.Tally]:
+    rows = db.session.execute(
+        select(
+            Unit.code,
+            Criterion.code,
+            CriterionTally.quantity,
+            CriterionTally.items,
+            CriterionTally.latest_activity,
+        )
+        .join(Unit, CriterionTally.unit_id == Unit.id)
+        .join(Criterion, CriterionTally.criterion_id == Criterion.id)
+        .where(Criterion.drive_id == drive.id, CriterionTally.items > 0)
+    ).all()
+    return {(u, c): scoring.Tally(Decimal(q), n, latest) for u, c, q, n, latest in rows}
+
+
+def verified_items(drive: Drive, unit_id: int | None = None) -> list[scoring.VerifiedItem]:
+    """Every verified entry of the drive as plain data, for rebuilds and cut-offs."""
+    query = (
+        select(
+            Unit.code,
+            Criterion.code,
+            func.coalesce(Entry.verified_quantity, Entry.quantity),
+            Entry.activity_date,
+            Entry.verified_at,
+        )
+        .join(Unit, Entry.unit_id == Unit.id)
+        .join(Criterion, Entry.criterion_id == Criterion.id)
+        .where(Criterion.drive_id == drive.id, Entry.status == EntryStatus.VERIFIED)
+    )
+    if unit_id is not None:
+        query = query.where(Entry.unit_id == unit_id)
+    return [
+        scoring.VerifiedItem(u, c, Decimal(q), day, at or datetime.min)
+        for u, c, q, day, at in db.session.execute(query)
+    ]
+
+
+def _assessments(drive: Drive, cutoff: datetime | None) -> dict[tuple[str, str], list[Decimal]]:
+    query = (
+        select(Unit.code, Criterion.code, Assessment.points)
+        .join(Unit, Assessment.unit_id == Unit.id)
+        .join(Criterion, Assessment.criterion_id == Criterion.id)
+        .where(Criterion.drive_id == drive.id)
+    )
+    if cutoff is not None:
+        query = query.where(Assessment.assessed_at <= cutoff)
+    found: dict[tuple[str, str], list[Decimal]] = {}
+    for unit, criterion, points in db.session.execute(query):
+        found.setdefault((unit, criterion), []).append(Decimal(points))
+    return found
+
+
+def _reports(drive: Drive, moment: datetime) -> dict[str, scoring.ReportRecord]:
+    filed: dict[str, dict] = {}
+    rows = db.session.execute(
+        select(Unit.code, MonthlyReport.month, MonthlyReport.filed_at)
+        .join(Unit, MonthlyReport.unit_id == Unit.id)
+        .where(MonthlyReport.drive_id == drive.id, MonthlyReport.filed_at.is_not(None))
+        .where(MonthlyReport.filed_at <= moment)
+    ).all()
+    for unit, month, filed_at in rows:
+        filed.setdefault(unit, {})[month] = filed_at
+    last = min(drive.ends_on, moment.date())
+    return {
+        unit.code: scoring.report_record(
+            drive.starts_on, last, drive.report_deadline_day, filed.get(unit.code, {}), moment
+        )
+        for unit in _units()
+    }
+
+
+def scoring_input(drive: Drive, cutoff: datetime | None = None) -> scoring.ScoringInput:
+    """The facts of the drive as of now, or as of `cutoff` (the freeze)."""
+    moment = cutoff or now()
+    tallies = _live_tallies(drive) if cutoff is None else scoring.tally(
+        verified_items(drive), cutoff
+    )
+    return scoring.ScoringInput(
+        criteria=rules(drive),
+        units=_units(),
+        tallies=tallies,
+        assessments=_assessments(drive, cutoff),
+        reports=_reports(drive, moment),
+        targets=_targets(drive),
+        thresholds=scoring.Thresholds(
+            Decimal(drive.threshold_excellent),
+            Decimal(drive.threshold_good),
+            Decimal(drive.threshold_passed),
+        ),
+    )
+
+
+def _ordered(board: Board) -> Board:
+    order = [b.code for b in blocks()]
+    return {code: board[code] for code in order if code in board}
+
+
+def standings(drive: Drive, cutoff: datetime | None = None) -> Board:
+    """Ranked standings per block (in block order), cached per standings version and day."""
+    version = current_version(drive.id)
+    key = f"standings:{drive.id}:{version}:{cutoff.isoformat() if cutoff else 'live'}:{now().date()}"
+    return cached(key, lambda: _ordered(scoring.compute_standings(scoring_input(drive, cutoff))))
+
+
+def public_cutoff(drive: Drive) -> datetime | None:
+    """While the drive is frozen and unpublished, the public sees the board as of the freeze."""
+    return drive.freeze_at if drive.is_frozen() else None
+
+
+def public_standings(drive: Drive) -> Board:
+    return standings(drive, public_cutoff(drive))
+
+
+def standing_of(board: Board, unit_code: str) -> scoring.Standing | None:
+    for rows in board.values():
+        for row in rows:
+            if row.unit.code == unit_code:
+                return row
+    return None
+
+
+def projected_standing(drive: Drive, unit: Unit) -> scoring.Standing:
+    """A unit's own score if its submitted (pending) entries were verified as reported.
+
+    Shown only to the unit itself, marked as projected; never in public.
+    """
+    data = scoring_input(drive)
+    pending = db.session.execute(
+        select(Criterion.code, func.sum(Entry.quantity), func.count(), func.max(Entry.activity_date))
+        .join(Criterion, Entry.criterion_id == Criterion.id)
+        .where(Entry.unit_id == unit.id, Entry.status == EntryStatus.SUBMITTED)
+        .where(Criterion.drive_id == drive.id)
+        .group_by(Criterion.code)
+    ).all()
+    tallies = dict(data.tallies)
+    for criterion, quantity, items, latest in pending:
+        base = tallies.get((unit.code, criterion), scoring.Tally())
+        tallies[(unit.code, criterion)] = scoring.Tally(
+            base.quantity + Decimal(quantity),
+            base.items + items,
+            max(d for d in (base.latest_activity, latest) if d is not None),
+        )
+    facts = next(u for u in data.units if u.code == unit.code)
+    return scoring.score_unit(facts, replace(data, tallies=tallies))
+
+
+def criterion_points(unit: Unit, criterion: Criterion, tally: scoring.Tally) -> Decimal:
+    """A unit's points on one criterion for a given tally, without scoring the whole board.
+
+    Used to say in the audit log (and the public change log) how many points a
+    verification moved.
+    """
+    rule = next(r for r in rules(criterion.drive) if r.code == criterion.code)
+    facts = scoring.UnitFacts(
+        unit.code, unit.name, unit.block.code if unit.block else "", unit.member_count
+    )
+    own = next((t.value for t in criterion.targets if t.unit_id == unit.id), None)
+    targets = scoring.Targets(
+        by_block={
+            (t.block.code, criterion.code): Decimal(t.value)
+            for t in criterion.targets if t.block is not None and t.unit_id is None
+        },
+        by_unit={(unit.code, criterion.code): Decimal(own)} if own is not None else {},
+    )
+    return scoring.score_criterion(rule, facts, tally, targets).points
+
+
+def refresh_tally(unit_id: int, criterion_id: int) -> tuple[scoring.Tally, scoring.Tally]:
+    """Recompute one unit's tally on one criterion, in the caller's transaction.
+
+    The row is locked first (FOR UPDATE on PostgreSQL; SQLite writers already
+    hold the database lock), so two verifications for the same unit cannot
+    both write a sum that misses the other. Returns the tally before and after.
+    """
+    _ensure_tally_row(unit_id, criterion_id)
+    row = db.session.scalars(
+        select(CriterionTally)
+        .where(CriterionTally.unit_id == unit_id, CriterionTally.criterion_id == criterion_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+    quantity, items, latest = db.session.execute(
+        select(
+            func.coalesce(func.sum(func.coalesce(Entry.verified_quantity, Entry.quantity)), 0),
+            func.count(),
+            func.max(Entry.activity_date),
+        ).where(
+            Entry.unit_id == unit_id,
+            Entry.criterion_id == criterion_id,
+            Entry.status == EntryStatus.VERIFIED,
+        )
+    ).one()
+    before = scoring.Tally(Decimal(row.quantity), row.items, row.latest_activity)
+    row.quantity, row.items, row.latest_activity = int(quantity), items, latest
+    return before, scoring.Tally(Decimal(row.quantity), row.items, row.latest_activity)
+
+
+def _ensure_tally_row(unit_id: int, criterion_id: int) -> None:
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    db.session.execute(
+        insert(CriterionTally)
+        .values(unit_id=unit_id, criterion_id=criterion_id, quantity=0, items=0)
+        .on_conflict_do_nothing()
+    )
+
+
+def rebuild(drive: Drive) -> int:
+    """Recompute every tally of the drive from its entries (repair); returns rows written."""
+    criterion_ids = select(Criterion.id).where(Criterion.drive_id == drive.id)
+    db.session.execute(
+        CriterionTally.__table__.delete().where(CriterionTally.criterion_id.in_(criterion_ids))
+    )
+    rows = db.session.execute(
+        select(
+            Entry.unit_id,
+            Entry.criterion_id,
+            func.sum(func.coalesce(Entry.verified_quantity, Entry.quantity)),
+            func.count(),
+            func.max(Entry.activity_date),
+        )
+        .where(Entry.status == EntryStatus.VERIFIED, Entry.criterion_id.in_(criterion_ids))
+        .group_by(Entry.unit_id, Entry.criterion_id)
+    ).all()
+    if rows:
+        db.session.execute(
+            CriterionTally.__table__.insert(),
+            [
+                {"unit_id": u, "criterion_id": c, "quantity": int(q), "items": n,
+                 "latest_activity": latest}
+                for u, c, q, n, latest in rows
+            ],
+        )
+    bump_version(drive.id)
+    return len(rows)
