@@ -64,3 +64,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         number=number, fixed=fixed, day=day, moment=moment, signed=signed
     )
+    app.jinja_env.globals["current_locale"] = _locale

@@ -7,6 +7,7 @@ browser is a failure, elsewhere a skip that says why.
 
 from __future__ import annotations
 
+import contextvars
 import os
 import re
 import shutil
@@ -15,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
 os.environ.setdefault("COMPETITION_TODAY", "2021-05-10")
@@ -90,6 +92,23 @@ def database_uri(database_template: str, tmp_path: Path) -> str:
     return f"sqlite:///{path}"
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose every request runs in its own application context.
+
+    The test itself holds an app context (to build data with the models);
+    without this, requests would share its `g` and database session, and a
+    test could see what a request never committed. The test's own session
+    is committed before and after each request, so it reads fresh rows.
+    """
+
+    def open(self, *args, **kwargs):
+        db.session.commit()
+        try:
+            return contextvars.Context().run(super().open, *args, **kwargs)
+        finally:
+            db.session.commit()
+
+
 @pytest.fixture
 def app(database_uri: str, tmp_path: Path, monkeypatch):
     monkeypatch.setenv("COMPETITION_TODAY", "2021-05-10")
@@ -100,6 +119,7 @@ def app(database_uri: str, tmp_path: Path, monkeypatch):
         "SECRET_KEY": "tests-only-secret",
         "REDIS_URL": "",
     })
+    application.test_client_class = IsolatedClient
     with application.app_context():
         yield application
         db.session.remove()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
@@ -34,9 +34,26 @@ def load_user(identity: str) -> User | None:
     return user
 
 
+HOME_ENDPOINTS = {"unit": "entries.dashboard", "judge": "judging.queue", "admin": "admin.index"}
+
+
 def home_for(user: User) -> str:
-    """Where each role starts after signing in."""
-    return url_for("public.index")
+    """Where each role starts after signing in: the reporter's dashboard, the judges' queue,
+    the admin's overview."""
+    endpoint = HOME_ENDPOINTS.get(user.role, "public.index")
+    if endpoint not in current_app.view_functions:
+        endpoint = "public.index"
+    return url_for(endpoint)
+
+
+@bp.route("/ngon-ngu/<lang>")
+def language(lang: str) -> Response:
+    """The language switch: a preference the browser keeps in a cookie (no server state)."""
+    if lang not in current_app.config["LANGUAGES"]:
+        abort(404)
+    response = redirect(_safe_next(request.args.get("next")) or url_for("public.index"))
+    response.set_cookie("lang", lang, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    return response
 
 
 def _safe_next(target: str | None) -> str | None:

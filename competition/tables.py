@@ -1,0 +1,88 @@
+"""Tabular downloads (CSV and XLSX) from plain rows, shared by every export.
+
+CSV is UTF-8 with a BOM so that Excel opens Vietnamese text correctly; XLSX
+has a bold frozen header, sensible column widths and Vietnamese-style number
+formats.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from flask import Response
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+NUMBER_FORMAT = "#,##0.##"
+DATE_FORMAT = "dd/mm/yyyy"
+
+
+def _attachment(filename: str) -> str:
+    from urllib.parse import quote
+
+    ascii_name = filename.encode("ascii", "ignore").decode() or "export"
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+
+
+def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["" if v is None else v for v in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]]]]) -> bytes:
+    """One workbook with a sheet per (title, header, rows)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, header, rows in sheets:
+        sheet = workbook.create_sheet(title=title[:31])
+        sheet.append(list(header))
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+            cell.fill = PatternFill("solid", fgColor="EEF0F3")
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        widths = [len(str(h)) for h in header]
+        for row in rows:
+            values = [float(v) if isinstance(v, Decimal) else v for v in row]
+            sheet.append(values)
+            for index, value in enumerate(values):
+                widths[index] = max(widths[index], min(60, len(str(value or ""))))
+                cell = sheet.cell(row=sheet.max_row, column=index + 1)
+                if isinstance(value, (int, float)) and not isinstance(value, bool):
+                    cell.number_format = NUMBER_FORMAT
+                elif isinstance(value, (date, datetime)):
+                    cell.number_format = DATE_FORMAT
+        for index, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = width + 2
+        sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def download(content: bytes, filename: str) -> Response:
+    kind = XLSX_TYPE if filename.endswith(".xlsx") else "text/csv; charset=utf-8"
+    response = Response(content, mimetype=kind)
+    response.headers["Content-Disposition"] = _attachment(filename)
+    return response
+
+
+def table_download(
+    filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]], sheet_title: str = "Dữ liệu"
+) -> Response:
+    """`filename` ending in .csv or .xlsx decides the format."""
+    rows = list(rows)
+    if filename.endswith(".xlsx"):
+        return download(xlsx_bytes([(sheet_title, header, rows)]), filename)
+    return download(csv_bytes(header, rows), filename)

@@ -1,0 +1,51 @@
+"""The access-control matrix: every route of the application, for every role.
+
+Each area declares its routes in `tests/access/<area>.py` as a function
+`cases(world) -> list[Case]`; `tests/test_access_control.py` runs them all
+and fails when a route of the application has no case. A case's `path` (and
+`data`) may be a function of the world, called afresh for every role, so a
+state-changing action meets a fresh object each time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+ROLES = ("anonymous", "reporter_a", "reporter_b", "judge", "judge_parent", "admin")
+"""reporter_a reports for unit A (CS-THPT-HOAAN, under Hòa An); reporter_b for unit B (BLAM);
+judge sits for the province (no unit); judge_parent is the judge from Hòa An, A's parent."""
+
+LOGIN = 302  # anonymous visitors are sent to the sign-in page
+DENIED = 403
+
+
+@dataclass
+class Case:
+    endpoint: str
+    method: str
+    path: str | Callable[[Any], str]
+    expect: dict[str, int | tuple[int, ...]]
+    data: dict | Callable[[Any], dict] = field(default_factory=dict)
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        missing = set(ROLES) - set(self.expect)
+        assert not missing, f"{self.endpoint}: no expectation for {sorted(missing)}"
+
+
+def everyone(status: int | tuple[int, ...] = 200) -> dict[str, int | tuple[int, ...]]:
+    return {role: status for role in ROLES}
+
+
+def only(*roles: str, ok: int | tuple[int, ...] = 200, others: int = DENIED) -> dict:
+    """`roles` get `ok`; anonymous is sent to sign in; every other role gets `others`."""
+    expect = {role: (ok if role in roles else others) for role in ROLES}
+    if "anonymous" not in roles:
+        expect["anonymous"] = LOGIN
+    return expect
+
+
+def signed_in(ok: int | tuple[int, ...] = 200) -> dict:
+    return only(*ROLES[1:], ok=ok)

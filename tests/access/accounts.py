@@ -1,0 +1,16 @@
+from tests.access import LOGIN, Case, everyone, signed_in
+
+
+def cases(world):
+    return [
+        Case("accounts.login", "GET", "/tai-khoan/dang-nhap", everyone(200)),
+        # A wrong password is refused for everyone alike.
+        Case("accounts.login", "POST", "/tai-khoan/dang-nhap", everyone(401),
+             data={"username": "khong-co", "password": "sai-mat-khau-123"}),
+        Case("accounts.password", "GET", "/tai-khoan/mat-khau", signed_in(200)),
+        Case("accounts.password", "POST", "/tai-khoan/mat-khau", signed_in(400),
+             data={"current": "sai", "new": "x", "confirm": "y"}),
+        Case("accounts.language", "GET", "/tai-khoan/ngon-ngu/en?next=/", everyone(302)),
+        Case("accounts.logout", "POST", "/tai-khoan/dang-xuat",
+             {**signed_in(302), "anonymous": LOGIN}),
+    ]

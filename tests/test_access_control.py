@@ -1,0 +1,54 @@
+"""Every route, for each role: the status it must answer. A route without a case fails."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+import pytest
+
+import tests.access
+from tests.access import ROLES, Case
+
+AREAS = sorted(m.name for m in pkgutil.iter_modules(tests.access.__path__))
+
+
+def _users(world):
+    return {
+        "reporter_a": world.reporter_thpt, "reporter_b": world.reporter_bao_lam,
+        "judge": world.judge, "judge_parent": world.judge_hoa_an, "admin": world.admin,
+    }
+
+
+def all_cases(world) -> list[Case]:
+    return [c for area in AREAS for c in importlib.import_module(f"tests.access.{area}").cases(world)]
+
+
+def test_every_route_has_an_access_case(app, world):
+    routes = {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint != "static"}
+    covered = {case.endpoint for case in all_cases(world)}
+    assert sorted(routes - covered) == [], "add these routes to tests/access/<area>.py"
+
+
+@pytest.mark.parametrize("area", AREAS)
+def test_each_role_gets_the_expected_status(area, app, world, make_visitor):
+    users = _users(world)
+    module = importlib.import_module(f"tests.access.{area}")
+    failures = []
+    for case in module.cases(world):
+        for role in ROLES:
+            visitor = make_visitor()
+            if role != "anonymous":
+                visitor.login(users[role].username)
+            path = case.path(world) if callable(case.path) else case.path
+            data = case.data(world) if callable(case.data) else case.data
+            if case.method == "GET":
+                response = visitor.get(path)
+            else:
+                response = visitor.post(path, data, token_from="/tai-khoan/dang-nhap")
+            expected = case.expect[role]
+            allowed = expected if isinstance(expected, tuple) else (expected,)
+            if response.status_code not in allowed:
+                failures.append(f"{case.method} {path} as {role}: {response.status_code}, "
+                                f"expected {expected}")
+    assert not failures, "\n".join(failures)
