@@ -373,6 +373,9 @@ class MonthlyReport(db.Model):
     highlights: Mapped[str] = mapped_column(Text, default="")
     difficulties: Mapped[str] = mapped_column(Text, default="")
     proposals: Mapped[str] = mapped_column(Text, default="")
+    # The signature block of the filed document (Decree 30/2020: title, then name).
+    signer_title: Mapped[str] = mapped_column(String(200), default="")
+    signer_name: Mapped[str] = mapped_column(String(200), default="")
     filed_at: Mapped[datetime | None] = mapped_column(DateTime)
     filed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=now)

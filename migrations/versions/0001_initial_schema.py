@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-29 06:44:46.396701
+Create Date: 2026-11-29 06:52:39.257559
 
 """
 from alembic import op
@@ -214,6 +214,8 @@ def upgrade():
     sa.Column('highlights', sa.Text(), nullable=False),
     sa.Column('difficulties', sa.Text(), nullable=False),
     sa.Column('proposals', sa.Text(), nullable=False),
+    sa.Column('signer_title', sa.String(length=200), nullable=False),
+    sa.Column('signer_name', sa.String(length=200), nullable=False),
     sa.Column('filed_at', sa.DateTime(), nullable=True),
     sa.Column('filed_by_id', sa.Integer(), nullable=True),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
