@@ -8,6 +8,7 @@ retired, not deleted, so entries never lose their criterion.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -93,7 +94,9 @@ def parse_drive(text: str, file: str) -> dict[str, Any]:
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        line = getattr(error, "lineno", None)
+        # Python 3.11 gives the place only inside the message: "(at line 3, column 9)".
+        found = re.search(r"at line (\d+)", str(error))
+        line = int(found.group(1)) if found else None
         raise InvalidData([Problem(file, line, "", f"TOML không hợp lệ: {error}")]) from None
     r = _Reader(file)
     drive_table = raw.get("drive")
