@@ -38,6 +38,9 @@ def from_environment(instance_path: Path) -> dict:
         "REDIS_URL": os.environ.get("REDIS_URL", ""),
         "MAX_UPLOAD_MB": int(os.environ.get("MAX_UPLOAD_MB", "10")),
         "MAX_FILES_PER_ENTRY": int(os.environ.get("MAX_FILES_PER_ENTRY", "10")),
+        # Failed sign-ins allowed before the next attempt waits (moving window, see security.py).
+        "LOGIN_LIMIT_ACCOUNT": os.environ.get("LOGIN_LIMIT_ACCOUNT", "5 per minute"),
+        "LOGIN_LIMIT_ADDRESS": os.environ.get("LOGIN_LIMIT_ADDRESS", "20 per minute"),
         "PROXY_FIX": int(os.environ.get("PROXY_FIX", "0")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -1,41 +1,79 @@
-"""Error pages in the reader's language, JSON under /api/, and no stack trace shown."""
+"""Error pages in the reader's language, JSON under /api/, and no stack trace shown.
+
+Unexpected errors get a short request id, shown to the reader and written to
+the log beside the traceback, so a report over the phone finds its log line.
+"""
 
 from __future__ import annotations
 
 import logging
+import math
+import time
 import uuid
 
 from flask import Flask, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from competition.extensions import db, limiter
+
 log = logging.getLogger(__name__)
-SHOWN_CODES = (400, 403, 404, 405, 409, 413, 429, 500)
+
+MESSAGES = {
+    400: (_l("Yêu cầu không hợp lệ"), _l("Dữ liệu gửi lên không hợp lệ hoặc biểu mẫu đã hết hạn. "
+                                        "Vui lòng tải lại trang và thử lại.")),
+    401: (_l("Chưa đăng nhập"), _l("Vui lòng đăng nhập để tiếp tục.")),
+    403: (_l("Không có quyền"), _l("Bạn không có quyền thực hiện thao tác này.")),
+    404: (_l("Không tìm thấy"), _l("Trang hoặc dữ liệu bạn tìm không tồn tại.")),
+    405: (_l("Thao tác không được phép"), _l("Trang này không nhận kiểu yêu cầu đó.")),
+    409: (_l("Xung đột dữ liệu"), _l("Dữ liệu đã thay đổi hoặc không ở trạng thái cho phép "
+                                    "thao tác này.")),
+    413: (_l("Tệp quá lớn"), _l("Tệp hoặc dữ liệu gửi lên vượt quá giới hạn cho phép.")),
+    429: (_l("Quá nhiều yêu cầu"), _l("Bạn đã thử quá nhiều lần. Vui lòng chờ %(seconds)s giây "
+                                     "rồi thử lại.")),
+    500: (_l("Lỗi hệ thống"), _l("Đã có lỗi xảy ra. Chúng tôi đã ghi nhận và sẽ khắc phục.")),
+}
 
 
 def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def render_error(code: int, description: str = "", request_id: str = ""):
+def render_error(code: int, description: str = "", request_id: str = "", seconds: int = 0):
+    """The error as a Vietnamese page, or as JSON under /api/; never a traceback."""
+    heading, text = MESSAGES.get(code, MESSAGES[500])
+    message = description or str(text) % {"seconds": seconds}
     if _wants_json():
-        body = {"error": {"status": code, "message": description}}
+        body = {"error": {"status": code, "message": message}}
         if request_id:
             body["error"]["request_id"] = request_id
-        return jsonify(body), code
-    return render_template(
-        "errors/error.html", code=code, description=description, request_id=request_id
-    ), code
+        response = jsonify(body)
+    else:
+        response = render_template(
+            "errors/error.html", code=code, heading=heading, message=message,
+            request_id=request_id,
+        )
+    return response, code, {"X-Request-Id": request_id} if request_id else {}
+
+
+def _retry_after() -> int:
+    """Seconds until the limit that refused this request lets one through again."""
+    breached = limiter.current_limit
+    return max(1, math.ceil(breached.reset_at - time.time())) if breached else 60
 
 
 def handle_http_error(error: HTTPException):
+    if error.response is not None:  # a page made on purpose (the sign-in throttle's)
+        return error.response
     code = error.code or 500
-    # Werkzeug's own English descriptions are replaced by the template's text;
+    # Werkzeug's own English descriptions are replaced by our text;
     # a description we set ourselves (abort(409, "...")) is kept.
     description = "" if error.description == type(error).description else error.description
-    response = render_error(code, description)
-    if code == 429 and getattr(error, "retry_after", None):
-        response[0].headers["Retry-After"] = str(error.retry_after)
-    return response
+    if code == 429:
+        seconds = _retry_after()
+        body, status, headers = render_error(429, seconds=seconds)
+        return body, status, {**headers, "Retry-After": str(seconds)}
+    return render_error(code, description)
 
 
 def handle_unexpected(error: Exception):
@@ -43,6 +81,8 @@ def handle_unexpected(error: Exception):
         return handle_http_error(error)
     request_id = uuid.uuid4().hex[:12]
     log.exception("request %s failed: %s %s", request_id, request.method, request.path)
+    # The failed transaction must not break the error page itself (it reads the signed-in user).
+    db.session.rollback()
     return render_error(500, "", request_id)
 
 

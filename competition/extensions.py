@@ -1,6 +1,8 @@
 """Every Flask extension, created once here and initialised in `create_app`."""
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -17,3 +19,6 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+# Storage comes from RATELIMIT_STORAGE_URI (Redis when REDIS_URL is set, else memory);
+# `init_app` builds a fresh storage for every application, so tests never share counts.
+limiter = Limiter(key_func=get_remote_address)

@@ -16,7 +16,7 @@ from datetime import datetime
 
 from sqlalchemy.orm.exc import StaleDataError
 
-from competition import audit, standings
+from competition import audit, faults, standings
 from competition.clock import now
 from competition.extensions import db
 from competition.models import Entry, EntryStatus, User
@@ -155,6 +155,7 @@ def verify(
         reason = _require_reason(reason)
     _move(entry, actor, "entry.verify", S.VERIFIED, reason=reason.strip(),
           verified_quantity=adjusted)
+    faults.pause("verify")  # a no-op unless a durability test asks the worker to stop here
 
 
 def return_for_revision(

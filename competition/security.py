@@ -1,13 +1,22 @@
-"""Response headers and proxy handling that every page shares."""
+"""Response headers, proxy handling, request size and rate-limit storage that every page shares."""
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app
+from flask import Flask, Response, current_app, request
 from werkzeug.middleware.proxy_fix import ProxyFix
+
+from competition.extensions import limiter
+
+MEGABYTE = 1024 * 1024
 
 
 def content_security_policy() -> str:
-    """Only the app itself and the pinned Chart.js file; no inline script anywhere."""
+    """Only the app itself and the pinned Chart.js file; no inline script or style anywhere.
+
+    The CDN is named down to the file (a path source), so nothing else on that
+    host can run; `object-src 'none'` and `base-uri 'self'` close the classic
+    bypasses, `frame-ancestors 'none'` forbids framing.
+    """
     chart = current_app.config["CHARTJS_CDN"]
     return (
         "default-src 'self'; "
@@ -23,11 +32,33 @@ def add_security_headers(response: Response) -> Response:
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
+    if request.is_secure:
+        # Only said over HTTPS (as seen through ProxyFix), so a plain-HTTP test box is never locked out.
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     return response
 
 
+def configure_limits(app: Flask) -> None:
+    """Rate limits live in Redis when several workers or servers share them, else in memory.
+
+    Called after the app's own config is applied, so a test's `REDIS_URL=""`
+    wins over the environment, and each app gets its own fresh memory store.
+    """
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
+    app.config.setdefault("RATELIMIT_STRATEGY", "moving-window")
+    app.config.setdefault("RATELIMIT_KEY_PREFIX", "thidua")
+    limiter.init_app(app)
+
+
 def init_app(app: Flask) -> None:
+    # A whole entry form with every file at its size limit, plus a megabyte for the
+    # other fields; a larger body is refused with 413 before it is read.
+    if app.config.get("MAX_CONTENT_LENGTH") is None:
+        app.config["MAX_CONTENT_LENGTH"] = (
+            app.config["MAX_UPLOAD_MB"] * app.config["MAX_FILES_PER_ENTRY"] + 1
+        ) * MEGABYTE
     hops = app.config.get("PROXY_FIX", 0)
     if hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    configure_limits(app)
     app.after_request(add_security_headers)

@@ -12,6 +12,7 @@ from competition import audit
 from competition.accounts import bp
 from competition.accounts.forms import LoginForm, PasswordForm
 from competition.accounts.passwords import password_problem
+from competition.accounts.throttle import throttled
 from competition.extensions import db, login_manager
 from competition.models import User
 
@@ -75,6 +76,7 @@ def require_password_change() -> Response | None:
 
 
 @bp.route("/dang-nhap", methods=["GET", "POST"])
+@throttled
 def login():
     form = LoginForm()
     status = 200
