@@ -118,7 +118,7 @@ def _move(
     after = audit.entry_snapshot(entry)
     if was_verified or status == S.VERIFIED:
         db.session.flush()
-        old, new = standings.refresh_tally(entry.unit_id, entry.criterion_id)
+        old, new = standings.count_entry(entry, counted=status == S.VERIFIED)
         standings.bump_version(entry.criterion.drive_id)
         after["points_delta"] = str(
             standings.criterion_points(entry.unit, entry.criterion, new)

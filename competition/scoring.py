@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from functools import cached_property
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -180,6 +181,21 @@ class ScoringInput:
     targets: Targets = field(default_factory=Targets)
     thresholds: Thresholds = field(default_factory=Thresholds)
 
+    @cached_property
+    def latest_activity(self) -> dict[str, date]:
+        """Each unit's latest verified activity over all its tallies, gathered in one pass.
+
+        Looking it up per unit would walk every tally once per unit, which is
+        quadratic on a national board.
+        """
+        latest: dict[str, date] = {}
+        for (unit, _), t in self.tallies.items():
+            if t.items and t.latest_activity is not None and (
+                unit not in latest or t.latest_activity > latest[unit]
+            ):
+                latest[unit] = t.latest_activity
+        return latest
+
 
 def _capped_points(rule: CriterionRule, ratio: Decimal) -> Decimal:
     return round_half_up(rule.max_points * min(ratio, rule.cap))
@@ -256,11 +272,7 @@ def score_unit(unit: UnitFacts, data: ScoringInput) -> Standing:
     total = sum((s.points for s in scores), ZERO)
     max_total = sum((s.max_points for s in scores if s.applicable), ZERO)
     percent = round_half_up(total / max_total * HUNDRED) if max_total else ZERO
-    activity = [
-        t.latest_activity
-        for (code, _), t in data.tallies.items()
-        if code == unit.code and t.items and t.latest_activity is not None
-    ]
+    latest_activity = data.latest_activity.get(unit.code)
     return Standing(
         unit=unit,
         scores=scores,
@@ -269,7 +281,7 @@ def score_unit(unit: UnitFacts, data: ScoringInput) -> Standing:
         percent=percent,
         classification=data.thresholds.classify(percent),
         criteria_at_target=sum(s.at_target for s in scores),
-        latest_activity=max(activity) if activity else None,
+        latest_activity=latest_activity,
     )
 
 

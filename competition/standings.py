@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 
 from competition import scoring
 from competition.cache import cached
@@ -59,19 +59,20 @@ def bump_version(drive_id: int) -> None:
 
 
 def rules(drive: Drive) -> list[scoring.CriterionRule]:
-    return [
-        scoring.CriterionRule(
-            code=c.code,
-            measure=scoring.Measure(c.measure),
-            max_points=Decimal(c.max_points),
-            default_target=Decimal(c.default_target) if c.default_target is not None else None,
-            cap=Decimal(c.cap),
-            penalty_per_item=(
-                Decimal(c.penalty_per_item) if c.penalty_per_item is not None else None
-            ),
-        )
-        for c in scored_criteria(drive)
-    ]
+    return [rule_of(c) for c in scored_criteria(drive)]
+
+
+def rule_of(criterion: Criterion) -> scoring.CriterionRule:
+    """What the scoring rules need to know of one criterion."""
+    c = criterion
+    return scoring.CriterionRule(
+        code=c.code,
+        measure=scoring.Measure(c.measure),
+        max_points=Decimal(c.max_points),
+        default_target=Decimal(c.default_target) if c.default_target is not None else None,
+        cap=Decimal(c.cap),
+        penalty_per_item=Decimal(c.penalty_per_item) if c.penalty_per_item is not None else None,
+    )
 
 
 def scored_criteria(drive: Drive) -> list[Criterion]:
@@ -124,6 +125,37 @@ def _live_tallies(drive: Drive) -> dict[tuple[str, str], scoring.Tally]:
         .join(Unit, CriterionTally.unit_id == Unit.id)
         .join(Criterion, CriterionTally.criterion_id == Criterion.id)
         .where(Criterion.drive_id == drive.id, CriterionTally.items > 0)
+    ).all()
+    return {(u, c): scoring.Tally(Decimal(q), n, latest) for u, c, q, n, latest in rows}
+
+
+def _tallies_until(drive: Drive, cutoff: datetime) -> dict[tuple[str, str], scoring.Tally]:
+    """The tallies as they stood at `cutoff`: one GROUP BY over the verified entries.
+
+    Same rule as `scoring.tally` over `verified_items` (an entry counts if it was
+    verified by the cut-off), but summed by the database, so a frozen board
+    never pulls every verified entry into the worker's memory.
+    """
+    sums = (
+        select(
+            Entry.unit_id,
+            Entry.criterion_id,
+            func.sum(func.coalesce(Entry.verified_quantity, Entry.quantity)).label("quantity"),
+            func.count().label("items"),
+            func.max(Entry.activity_date).label("latest"),
+        )
+        .where(
+            Entry.status == EntryStatus.VERIFIED,
+            Entry.criterion_id.in_(select(Criterion.id).where(Criterion.drive_id == drive.id)),
+            or_(Entry.verified_at.is_(None), Entry.verified_at <= cutoff),
+        )
+        .group_by(Entry.unit_id, Entry.criterion_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Unit.code, Criterion.code, sums.c.quantity, sums.c.items, sums.c.latest)
+        .join(Unit, Unit.id == sums.c.unit_id)
+        .join(Criterion, Criterion.id == sums.c.criterion_id)
     ).all()
     return {(u, c): scoring.Tally(Decimal(q), n, latest) for u, c, q, n, latest in rows}
 
@@ -187,9 +219,7 @@ def _reports(drive: Drive, moment: datetime) -> dict[str, scoring.ReportRecord]:
 def scoring_input(drive: Drive, cutoff: datetime | None = None) -> scoring.ScoringInput:
     """The facts of the drive as of now, or as of `cutoff` (the freeze)."""
     moment = cutoff or now()
-    tallies = _live_tallies(drive) if cutoff is None else scoring.tally(
-        verified_items(drive), cutoff
-    )
+    tallies = _live_tallies(drive) if cutoff is None else _tallies_until(drive, cutoff)
     return scoring.ScoringInput(
         criteria=rules(drive),
         units=_units(),
@@ -263,37 +293,68 @@ def criterion_points(unit: Unit, criterion: Criterion, tally: scoring.Tally) -> 
     """A unit's points on one criterion for a given tally, without scoring the whole board.
 
     Used to say in the audit log (and the public change log) how many points a
-    verification moved.
+    verification moved. Reads only the two targets that can apply (the unit's
+    and its block's), so its cost does not grow with the number of units.
     """
-    rule = next(r for r in rules(criterion.drive) if r.code == criterion.code)
     facts = scoring.UnitFacts(
         unit.code, unit.name, unit.block.code if unit.block else "", unit.member_count
     )
-    own = next((t.value for t in criterion.targets if t.unit_id == unit.id), None)
-    targets = scoring.Targets(
-        by_block={
-            (t.block.code, criterion.code): Decimal(t.value)
-            for t in criterion.targets if t.block is not None and t.unit_id is None
-        },
-        by_unit={(unit.code, criterion.code): Decimal(own)} if own is not None else {},
-    )
-    return scoring.score_criterion(rule, facts, tally, targets).points
+    overrides = db.session.execute(
+        select(Target.unit_id, Target.value).where(
+            Target.criterion_id == criterion.id,
+            or_(
+                Target.unit_id == unit.id,
+                (Target.unit_id.is_(None)) & (Target.block_id == unit.block_id),
+            ),
+        )
+    ).all()
+    by_block, by_unit = {}, {}
+    for unit_id, value in overrides:
+        if unit_id is None:
+            by_block[(facts.block, criterion.code)] = Decimal(value)
+        else:
+            by_unit[(unit.code, criterion.code)] = Decimal(value)
+    targets = scoring.Targets(by_block=by_block, by_unit=by_unit)
+    return scoring.score_criterion(rule_of(criterion), facts, tally, targets).points
 
 
-def refresh_tally(unit_id: int, criterion_id: int) -> tuple[scoring.Tally, scoring.Tally]:
-    """Recompute one unit's tally on one criterion, in the caller's transaction.
+def _locked_tally(unit_id: int, criterion_id: int) -> CriterionTally:
+    """The tally row of one unit and criterion, created if missing and locked for this transaction.
 
-    The row is locked first (FOR UPDATE on PostgreSQL; SQLite writers already
-    hold the database lock), so two verifications for the same unit cannot
-    both write a sum that misses the other. Returns the tally before and after.
+    FOR UPDATE on PostgreSQL; SQLite writers already hold the database lock. So
+    two verifications for the same unit cannot both write a sum that misses the other.
     """
     _ensure_tally_row(unit_id, criterion_id)
-    row = db.session.scalars(
+    return db.session.scalars(
         select(CriterionTally)
         .where(CriterionTally.unit_id == unit_id, CriterionTally.criterion_id == criterion_id)
         .with_for_update()
         .execution_options(populate_existing=True)
     ).one()
+
+
+def _as_tally(row: CriterionTally) -> scoring.Tally:
+    return scoring.Tally(Decimal(row.quantity), row.items, row.latest_activity)
+
+
+def _latest_verified_activity(unit_id: int, criterion_id: int):
+    return db.session.scalar(
+        select(func.max(Entry.activity_date)).where(
+            Entry.unit_id == unit_id,
+            Entry.criterion_id == criterion_id,
+            Entry.status == EntryStatus.VERIFIED,
+        )
+    )
+
+
+def refresh_tally(unit_id: int, criterion_id: int) -> tuple[scoring.Tally, scoring.Tally]:
+    """Recompute one unit's tally on one criterion from its entries, in the caller's transaction.
+
+    For imports and repairs, where many entries of a unit change at once; a
+    single verification uses `count_entry`, whose cost does not grow with the
+    unit's history. Returns the tally before and after.
+    """
+    row = _locked_tally(unit_id, criterion_id)
     quantity, items, latest = db.session.execute(
         select(
             func.coalesce(func.sum(func.coalesce(Entry.verified_quantity, Entry.quantity)), 0),
@@ -305,9 +366,35 @@ def refresh_tally(unit_id: int, criterion_id: int) -> tuple[scoring.Tally, scori
             Entry.status == EntryStatus.VERIFIED,
         )
     ).one()
-    before = scoring.Tally(Decimal(row.quantity), row.items, row.latest_activity)
+    before = _as_tally(row)
     row.quantity, row.items, row.latest_activity = int(quantity), items, latest
-    return before, scoring.Tally(Decimal(row.quantity), row.items, row.latest_activity)
+    return before, _as_tally(row)
+
+
+def count_entry(entry: Entry, counted: bool) -> tuple[scoring.Tally, scoring.Tally]:
+    """Add one entry to its unit's tally (it was just verified) or take it away (reopened).
+
+    A delta on the locked tally row, so verifying costs the same whether the
+    unit has ten entries or a hundred thousand. Taking away the entry that held
+    the latest activity date looks the new latest up (one indexed query); an
+    entry's counted quantity cannot change while it is verified, so the
+    quantity taken away is the one that was added. Returns the tally before and after.
+    """
+    row = _locked_tally(entry.unit_id, entry.criterion_id)
+    before = _as_tally(row)
+    day = entry.activity_date
+    if counted:
+        row.quantity += entry.counted_quantity
+        row.items += 1
+        row.latest_activity = day if row.latest_activity is None else max(row.latest_activity, day)
+    else:
+        row.quantity -= entry.counted_quantity
+        row.items -= 1
+        if row.items == 0:
+            row.latest_activity = None
+        elif row.latest_activity is None or day >= row.latest_activity:
+            row.latest_activity = _latest_verified_activity(entry.unit_id, entry.criterion_id)
+    return before, _as_tally(row)
 
 
 def _ensure_tally_row(unit_id: int, criterion_id: int) -> None:
@@ -324,12 +411,16 @@ def _ensure_tally_row(unit_id: int, criterion_id: int) -> None:
 
 
 def rebuild(drive: Drive) -> int:
-    """Recompute every tally of the drive from its entries (repair); returns rows written."""
+    """Recompute every tally of the drive from its entries (repair); returns rows written.
+
+    One INSERT … SELECT … GROUP BY, so the database does the whole job in a
+    single scan of the entries and nothing passes through Python.
+    """
     criterion_ids = select(Criterion.id).where(Criterion.drive_id == drive.id)
     db.session.execute(
         CriterionTally.__table__.delete().where(CriterionTally.criterion_id.in_(criterion_ids))
     )
-    rows = db.session.execute(
+    sums = (
         select(
             Entry.unit_id,
             Entry.criterion_id,
@@ -339,15 +430,11 @@ def rebuild(drive: Drive) -> int:
         )
         .where(Entry.status == EntryStatus.VERIFIED, Entry.criterion_id.in_(criterion_ids))
         .group_by(Entry.unit_id, Entry.criterion_id)
-    ).all()
-    if rows:
-        db.session.execute(
-            CriterionTally.__table__.insert(),
-            [
-                {"unit_id": u, "criterion_id": c, "quantity": int(q), "items": n,
-                 "latest_activity": latest}
-                for u, c, q, n, latest in rows
-            ],
+    )
+    written = db.session.execute(
+        CriterionTally.__table__.insert().from_select(
+            ["unit_id", "criterion_id", "quantity", "items", "latest_activity"], sums
         )
+    ).rowcount
     bump_version(drive.id)
-    return len(rows)
+    return written
