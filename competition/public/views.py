@@ -1,26 +1,262 @@
-"""The public pages."""
+"""The public pages: home, leaderboard, unit pages, the propaganda feed, the change log.
+
+No sign-in. Points come only from the standings service through the
+reader's perspective (`perspective.py`): the public board (held at the
+freeze until publication) for everyone, the live board for staff.
+"""
 
 from __future__ import annotations
 
-from flask import render_template
+from datetime import timedelta
 
-from competition import standings
+from flask import abort, current_app, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from competition import history, standings, tables
+from competition.cache import cached
 from competition.clock import today
-from competition.public import bp
+from competition.entry_rules import CHANNEL_NAMES
+from competition.extensions import db
+from competition.models import Unit
+from competition.public import bp, charts, queries
+from competition.public.freshness import conditional, current_drive, current_perspective
+from competition.public.labels import CLASSIFICATION_LABELS
+
+TOP_UNITS = 5
+CHANGES_PER_PAGE = 30
+UNIT_ENTRIES_PER_PAGE = 20
+
+
+def _drive_or_empty():
+    drive = current_drive()
+    if drive is None:
+        abort(404)
+    return drive
+
+
+def _page_number() -> int:
+    value = request.args.get("page", "1")
+    if not value.isdigit() or int(value) < 1:
+        abort(400, _("Số trang phải là số nguyên dương."))
+    return int(value)
+
+
+def _common(drive) -> dict:
+    view_point = current_perspective()
+    return {
+        "drive": drive,
+        "view": view_point,
+        "blocks": {b.code: b for b in standings.blocks()},
+        "channel_names": {str(k): v for k, v in CHANNEL_NAMES.items()},
+        "evidence_endpoint": "entries.evidence_file" in current_app.view_functions,
+        "moment": history.moment_of(view_point.cutoff),
+    }
 
 
 @bp.route("/")
+@conditional()
 def index():
-    drive = standings.active_drive()
+    drive = current_drive()
     if drive is None:
         return render_template("public/empty.html")
-    board = standings.public_standings(drive)
+    view = current_perspective()
+    board = view.board()
+    context = _common(drive)
+    channels = queries.by_channel(drive, view.cutoff)
+    top_charts = {
+        code: charts.totals_chart(rows[:TOP_UNITS], _("Tổng điểm"))
+        for code, rows in board.items()
+    }
     return render_template(
         "public/index.html",
-        drive=drive,
+        **context,
         board=board,
-        blocks={b.code: b for b in standings.blocks()},
-        criteria=standings.scored_criteria(drive),
+        top_units=TOP_UNITS,
+        top_charts=top_charts,
         today=today(),
-        frozen=standings.public_cutoff(drive) is not None,
+        channels=channels,
+        channel_chart=charts.channel_chart(channels, context["channel_names"], _("Số hoạt động")),
+        latest=queries.latest(drive, view.cutoff),
+        units=queries.unit_index(),
+    )
+
+
+def _block_rows(board: standings.Board, block_code: str | None):
+    if not board:
+        abort(404)
+    block_code = block_code or next(iter(board))
+    if block_code not in board:
+        abort(404)
+    return block_code, board[block_code]
+
+
+@bp.route("/bang-xep-hang")
+@bp.route("/bang-xep-hang/<block_code>")
+@conditional()
+def leaderboard(block_code: str | None = None):
+    drive = _drive_or_empty()
+    view = current_perspective()
+    board = view.board()
+    block_code, rows = _block_rows(board, block_code)
+    units = queries.unit_index()
+    parents = sorted(
+        {(units[r.unit.code].parent_code, units[r.unit.code].parent_name) for r in rows
+         if units[r.unit.code].parent_code},
+        key=lambda p: p[1] or "",
+    )
+    parent = request.args.get("parent", "")
+    if parent and parent not in {code for code, _name in parents}:
+        abort(400, _("Không có đơn vị cấp trên này trong khối."))
+    shown = [r for r in rows if not parent or units[r.unit.code].parent_code == parent]
+    series = history.points_over_time(drive, view.cutoff)
+    top = [r.unit for r in rows[:TOP_UNITS]]
+    return render_template(
+        "public/leaderboard.html",
+        **_common(drive),
+        block_code=block_code,
+        board=board,
+        rows=shown,
+        units=units,
+        parents=parents if len(parents) > 1 else [],
+        parent=parent,
+        criteria=standings.scored_criteria(drive),
+        changes=history.rank_changes(drive, board, view.cutoff),
+        week_ago=history.rank_reference(view.cutoff),
+        block_chart=charts.totals_chart(shown, _("Tổng điểm")),
+        series=series,
+        top=top,
+        series_chart=charts.series_chart(series, top),
+    )
+
+
+def leaderboard_table(drive, rows, criteria) -> tuple[list[str], list[list]]:
+    """The header and rows of a block's download (also what the tests read back)."""
+    header = [_("Hạng"), _("Mã đơn vị"), _("Đơn vị"), _("Tổng điểm"), _("Tỷ lệ (%)"),
+              _("Xếp loại"), _("Số tiêu chí đạt chỉ tiêu")]
+    header += [_("%(code)s – điểm", code=c.code) for c in criteria]
+    body = []
+    for row in rows:
+        body.append([
+            row.rank, row.unit.code, row.unit.name, row.total, row.percent,
+            str(CLASSIFICATION_LABELS[row.classification]), row.criteria_at_target,
+            *[row.score(c.code).points for c in criteria],
+        ])
+    return header, body
+
+
+@bp.route("/bang-xep-hang/<block_code>.<fmt>")
+@conditional()
+def leaderboard_download(block_code: str, fmt: str):
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    drive = _drive_or_empty()
+    block_code, rows = _block_rows(current_perspective().board(), block_code)
+    header, body = leaderboard_table(drive, rows, standings.scored_criteria(drive))
+    block = next(b for b in standings.blocks() if b.code == block_code)
+    moment = history.moment_of(current_perspective().cutoff)
+    return tables.table_download(
+        f"bang-xep-hang-{block_code}-{moment:%Y%m%d}.{fmt}", header, body, block.name
+    )
+
+
+def _ranked_unit(slug: str) -> Unit:
+    unit = db.session.scalars(select(Unit).where(Unit.slug == slug)).first()
+    if unit is None or unit.block is None or not unit.active:
+        abort(404)
+    return unit
+
+
+def declared_standing(drive, unit: Unit):
+    """The unit's total if every submitted entry were verified as reported (cached per version)."""
+    key = f"declared:{drive.id}:{standings.current_version(drive.id)}:{unit.code}:{today()}"
+    return cached(key, lambda: standings.projected_standing(drive, unit))
+
+
+@bp.route("/don-vi-thi-dua/<slug>")
+@conditional()
+def unit(slug: str):
+    drive = _drive_or_empty()
+    unit = _ranked_unit(slug)
+    view = current_perspective()
+    board = view.board()
+    standing = standings.standing_of(board, unit.code)
+    if standing is None:
+        abort(404)
+    series = history.points_over_time(drive, view.cutoff)
+    entries = queries.unit_entries(drive, unit, view.cutoff, _page_number(), UNIT_ENTRIES_PER_PAGE)
+    propaganda = queries.unit_propaganda(drive, unit, view.cutoff)
+    return render_template(
+        "public/unit.html",
+        **_common(drive),
+        unit=unit,
+        standing=standing,
+        block_size=len(board[unit.block.code]),
+        declared=declared_standing(drive, unit),
+        criteria={c.code: c for c in standings.scored_criteria(drive)},
+        series=series,
+        series_chart=charts.series_chart(series, [standing.unit]),
+        entries=entries,
+        propaganda={(p, c): (n, q) for p, c, n, q in propaganda},
+        used_channels=[c for c in CHANNEL_NAMES if any(ch == c for _p, ch, _n, _q in propaganda)],
+        page_link=lambda n: url_for("public.unit", slug=slug, page=n),
+    )
+
+
+@bp.route("/tuyen-truyen")
+@conditional()
+def propaganda():
+    drive = _drive_or_empty()
+    view = current_perspective()
+    units = queries.unit_index()
+    chosen = queries.parse_filter(request.args, drive, units,
+                                  current_app.config["ENTRIES_PER_PAGE"])
+    context = _common(drive)
+    if chosen.errors:
+        return render_template("public/propaganda.html", **context, chosen=chosen,
+                               ranked_units=_ranked_units(units), page=None), 400
+    page = queries.propaganda_page(drive, view.cutoff, chosen)
+    channels = queries.by_channel(drive, view.cutoff, chosen)
+    weeks = charts.week_starts(drive)
+    propaganda_criteria = [c for c in standings.scored_criteria(drive) if c.is_propaganda]
+    counts = charts.weekly_counts(weeks, queries.by_day(drive, view.cutoff, chosen),
+                                  [c.code for c in propaganda_criteria])
+    names = {c.code: c.name for c in propaganda_criteria}
+    return render_template(
+        "public/propaganda.html",
+        **context,
+        chosen=chosen,
+        ranked_units=_ranked_units(units),
+        page=page,
+        channels=channels,
+        channel_chart=charts.channel_chart(channels, context["channel_names"], _("Số hoạt động")),
+        weeks=weeks,
+        week_span=timedelta(days=6),
+        counts=counts,
+        criterion_names=names,
+        weekly_chart=charts.weekly_chart(drive, weeks, counts, names, _("Ngày bầu cử")),
+        page_link=lambda n: url_for("public.propaganda", **chosen.args, page=n),
+    )
+
+
+def _ranked_units(units: dict[str, queries.UnitInfo]) -> list[queries.UnitInfo]:
+    ranked = {row.unit.code for rows in current_perspective().board().values() for row in rows}
+    return sorted((units[c] for c in ranked), key=lambda u: u.name)
+
+
+@bp.route("/nhat-ky-xep-hang")
+@conditional()
+def changes():
+    drive = _drive_or_empty()
+    view = current_perspective()
+    page = _page_number()
+    changes, total = history.change_log(drive, view.cutoff, page, CHANGES_PER_PAGE)
+    return render_template(
+        "public/changes.html",
+        **_common(drive),
+        changes=changes,
+        page=page,
+        pages=max(1, -(-total // CHANGES_PER_PAGE)),
+        total=total,
+        page_link=lambda n: url_for("public.changes", page=n),
     )

@@ -1,0 +1,199 @@
+"""The API's OpenAPI 3.1 description, written by hand next to the views it describes.
+
+A test checks that every route of the `api` blueprint appears here, so the
+description cannot silently fall behind the code.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+DECIMAL = {"type": "string", "pattern": r"^-?\d+(\.\d+)?$",
+           "description": "An exact decimal written as a string, e.g. \"12.50\"."}
+NULLABLE_DECIMAL = {"oneOf": [DECIMAL, {"type": "null"}]}
+DATE = {"type": "string", "format": "date"}
+NULLABLE_DATETIME = {"type": ["string", "null"], "format": "date-time"}
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _ok(schema: str, description: str) -> dict:
+    return {
+        "description": description,
+        "headers": {
+            "ETag": {"schema": {"type": "string"},
+                     "description": "Weak validator; send it back in If-None-Match."},
+            "Last-Modified": {"schema": {"type": "string"}},
+        },
+        "content": {"application/json": {"schema": _ref(schema)}},
+    }
+
+
+NOT_MODIFIED = {"description": "Your copy (If-None-Match / If-Modified-Since) is current."}
+ERROR = {"description": "An error", "content": {"application/json": {"schema": _ref("Error")}}}
+
+SCHEMAS: dict[str, Any] = {
+    "Drive": {
+        "type": "object",
+        "properties": {
+            "code": {"type": "string"}, "title": {"type": "string"}, "issuer": {"type": "string"},
+            "starts_on": DATE, "ends_on": DATE, "election_day": {"type": ["string", "null"]},
+            "freeze_at": NULLABLE_DATETIME, "published_at": NULLABLE_DATETIME,
+            "frozen": {"type": "boolean",
+                       "description": "True between the freeze and the publication of the results: "
+                                      "the numbers are as of freeze_at."},
+            "as_of": {"type": "string", "format": "date-time"},
+            "standings_version": {"type": "integer"},
+        },
+    },
+    "CriterionScore": {
+        "type": "object",
+        "properties": {
+            "code": {"type": "string"},
+            "achieved": {**NULLABLE_DECIMAL, "description": "Rounded half-up to 4 decimals."},
+            "target": NULLABLE_DECIMAL,
+            "ratio": {**NULLABLE_DECIMAL, "description": "achieved / target, 4 decimals."},
+            "points": DECIMAL, "max_points": DECIMAL,
+            "applicable": {"type": "boolean"}, "at_target": {"type": "boolean"},
+        },
+    },
+    "Standing": {
+        "type": "object",
+        "properties": {
+            "rank": {"type": "integer"},
+            "unit": {"type": "object", "properties": {
+                "code": {"type": "string"}, "name": {"type": "string"},
+                "url": {"type": "string", "format": "uri"}}},
+            "total": DECIMAL, "max_total": DECIMAL, "percent": DECIMAL,
+            "classification": {"type": "string", "enum": [
+                "hoan_thanh_xuat_sac", "hoan_thanh_tot", "hoan_thanh", "chua_hoan_thanh"]},
+            "classification_label": {"type": "string"},
+            "criteria_met": {"type": "integer"},
+            "criteria": {"type": "array", "items": _ref("CriterionScore")},
+        },
+    },
+    "Leaderboard": {
+        "type": "object",
+        "properties": {
+            "drive": _ref("Drive"),
+            "criteria": {"type": "array", "items": {"type": "object", "properties": {
+                "code": {"type": "string"}, "name": {"type": "string"},
+                "measure": {"type": "string"}, "unit_label": {"type": "string"},
+                "max_points": DECIMAL}}},
+            "blocks": {"type": "array", "items": {"type": "object", "properties": {
+                "code": {"type": "string"}, "name": {"type": "string"},
+                "rows": {"type": "array", "items": _ref("Standing")}}}},
+        },
+    },
+    "UnitReport": {
+        "type": "object",
+        "properties": {
+            "drive": _ref("Drive"),
+            "block": {"type": "object"},
+            "parent": {"type": ["object", "null"]},
+            "standing": _ref("Standing"),
+            "declared": {"type": "object", "description": "Submitted and verified entries scored "
+                         "as if all were verified (not used for ranking).", "properties": {
+                             "total": DECIMAL, "percent": DECIMAL,
+                             "criteria": {"type": "array", "items": _ref("CriterionScore")}}},
+            "history": {"type": "array", "items": {"type": "object", "properties": {
+                "date": DATE, "total": DECIMAL}}},
+            "propaganda": {"type": "array", "items": {"type": "object", "properties": {
+                "phase": {"type": "string"}, "phase_name": {"type": "string"},
+                "channel": {"type": "string"}, "channel_name": {"type": "string"},
+                "activities": {"type": "integer"}, "quantity": {"type": "integer"}}}},
+        },
+    },
+    "Activity": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"}, "activity_date": DATE,
+            "verified_at": {"type": "string", "format": "date-time"},
+            "unit": {"type": "object", "properties": {
+                "code": {"type": "string"}, "name": {"type": "string"}}},
+            "criterion": {"type": "string"}, "phase": {"type": ["string", "null"]},
+            "channel": {"type": ["string", "null"]}, "channel_name": {"type": ["string", "null"]},
+            "title": {"type": "string"}, "quantity": {"type": "integer"},
+            "people_reached": {"type": ["integer", "null"]},
+        },
+    },
+    "PropagandaPage": {
+        "type": "object",
+        "properties": {
+            "drive": _ref("Drive"), "filters": {"type": "object"},
+            "page": {"type": "integer"}, "per_page": {"type": "integer"},
+            "pages": {"type": "integer"}, "total": {"type": "integer"},
+            "items": {"type": "array", "items": _ref("Activity")},
+        },
+    },
+    "OpenAPI": {"type": "object"},
+    "Error": {
+        "type": "object",
+        "properties": {"error": {"type": "object", "properties": {
+            "status": {"type": "integer"}, "message": {"type": "string"},
+            "fields": {"type": "object", "additionalProperties": {"type": "string"}}}}},
+    },
+}
+
+
+def _query(name: str, description: str, schema: dict | None = None) -> dict:
+    return {"name": name, "in": "query", "required": False, "description": description,
+            "schema": schema or {"type": "string"}}
+
+
+PROPAGANDA_FILTERS = [
+    _query("phase", "Phase code: dot1, dot2, dot3."),
+    _query("channel", "Channel code, e.g. facebook, zalo, bao_chi."),
+    _query("unit", "Unit code, e.g. HOAAN."),
+    _query("from", "First activity date (YYYY-MM-DD).", DATE),
+    _query("to", "Last activity date (YYYY-MM-DD).", DATE),
+    _query("page", "Page number, from 1.", {"type": "integer", "minimum": 1}),
+    _query("per_page", "Rows per page, 1 to 100 (default 20).",
+           {"type": "integer", "minimum": 1, "maximum": 100}),
+]
+
+PATHS: dict[str, Any] = {
+    "/leaderboard": {"get": {
+        "operationId": "leaderboard",
+        "summary": "The public standings of every block.",
+        "responses": {"200": _ok("Leaderboard", "Every block, ranked."), "304": NOT_MODIFIED,
+                      "404": ERROR},
+    }},
+    "/units/{code}": {"get": {
+        "operationId": "unit",
+        "summary": "One ranked unit: standing, declared total, points over time, propaganda.",
+        "parameters": [{"name": "code", "in": "path", "required": True,
+                        "schema": {"type": "string"}}],
+        "responses": {"200": _ok("UnitReport", "The unit."), "304": NOT_MODIFIED, "404": ERROR},
+    }},
+    "/propaganda": {"get": {
+        "operationId": "propaganda",
+        "summary": "Verified propaganda activities, newest first, paginated.",
+        "parameters": PROPAGANDA_FILTERS,
+        "responses": {"200": _ok("PropagandaPage", "One page of activities."),
+                      "304": NOT_MODIFIED, "400": ERROR, "404": ERROR},
+    }},
+    "/openapi.json": {"get": {
+        "operationId": "openapi",
+        "summary": "This description.",
+        "responses": {"200": _ok("OpenAPI", "The OpenAPI 3.1 document.")},
+    }},
+}
+
+
+def openapi_document() -> dict:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Thi đua — dữ liệu mở",
+            "version": "1",
+            "description": "Public standings and propaganda activities of the emulation drive. "
+                           "Only verified entries count; between the freeze and the publication "
+                           "of results every number is as of the freeze. See docs/api.md.",
+        },
+        "servers": [{"url": "/api/v1"}],
+        "paths": PATHS,
+        "components": {"schemas": SCHEMAS},
+    }

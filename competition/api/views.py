@@ -1,0 +1,191 @@
+"""The open data API: the public board, a unit, the propaganda activities, and its own description.
+
+Anyone may read it, signed in or not, and it always shows the public board
+(held at the freeze until the results are published). Exact decimals
+(points, percents, targets) are JSON strings such as "12.50", so no reader
+loses a cent to floating point; counts are JSON integers. docs/api.md
+describes every field.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from flask import abort, current_app, jsonify, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from competition import history, scoring, standings
+from competition.api import bp
+from competition.api.openapi import openapi_document
+from competition.entry_rules import CHANNEL_NAMES
+from competition.extensions import db
+from competition.models import Drive, Entry, Unit
+from competition.public import queries
+from competition.public.freshness import conditional, current_drive, current_perspective
+from competition.public.labels import CLASSIFICATION_LABELS
+from competition.public.views import declared_standing
+
+PLACES = Decimal("0.0001")
+
+
+def decimal(value: Decimal | None, places: Decimal | None = None) -> str | None:
+    """An exact decimal as a string; ratios and achievements are rounded half-up to `places`."""
+    if value is None:
+        return None
+    if places is not None:
+        value = value.quantize(places, rounding=ROUND_HALF_UP)
+    return str(value)
+
+
+def moment(value: datetime | date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _drive() -> Drive:
+    drive = current_drive()
+    if drive is None:
+        abort(404, _("Chưa có đợt thi đua."))
+    return drive
+
+
+def drive_json(drive: Drive) -> dict:
+    view = current_perspective()
+    return {
+        "code": drive.code,
+        "title": drive.title,
+        "issuer": drive.issuer,
+        "starts_on": moment(drive.starts_on),
+        "ends_on": moment(drive.ends_on),
+        "election_day": moment(drive.election_day),
+        "freeze_at": moment(drive.freeze_at),
+        "published_at": moment(drive.published_at),
+        "frozen": view.frozen,
+        "as_of": moment(history.moment_of(view.cutoff)),
+        "standings_version": standings.current_version(drive.id),
+    }
+
+
+def criterion_json(score: scoring.CriterionScore) -> dict:
+    return {
+        "code": score.code,
+        "achieved": decimal(score.achieved, PLACES),
+        "target": decimal(score.target),
+        "ratio": decimal(score.ratio, PLACES),
+        "points": decimal(score.points),
+        "max_points": decimal(score.max_points),
+        "applicable": score.applicable,
+        "at_target": score.at_target,
+    }
+
+
+def standing_json(row: scoring.Standing, slug: str) -> dict:
+    return {
+        "rank": row.rank,
+        "unit": {"code": row.unit.code, "name": row.unit.name,
+                 "url": url_for("public.unit", slug=slug, _external=True)},
+        "total": decimal(row.total),
+        "max_total": decimal(row.max_total),
+        "percent": decimal(row.percent),
+        "classification": row.classification.value,
+        "classification_label": str(CLASSIFICATION_LABELS[row.classification]),
+        "criteria_met": row.criteria_at_target,
+        "criteria": [criterion_json(s) for s in row.scores],
+    }
+
+
+@bp.route("/leaderboard")
+@conditional(public_only=True)
+def leaderboard():
+    drive = _drive()
+    board = current_perspective().board()
+    units = queries.unit_index()
+    names = {b.code: b.name for b in standings.blocks()}
+    return jsonify({
+        "drive": drive_json(drive),
+        "criteria": [
+            {"code": c.code, "name": c.name, "measure": c.measure, "unit_label": c.unit_label,
+             "max_points": decimal(c.max_points)}
+            for c in standings.scored_criteria(drive)
+        ],
+        "blocks": [
+            {"code": code, "name": names[code],
+             "rows": [standing_json(row, units[row.unit.code].slug) for row in rows]}
+            for code, rows in board.items()
+        ],
+    })
+
+
+@bp.route("/units/<code>")
+@conditional(public_only=True)
+def unit(code: str):
+    drive = _drive()
+    found = db.session.scalars(select(Unit).where(Unit.code == code)).first()
+    view = current_perspective()
+    board = view.board()
+    standing = standings.standing_of(board, code) if found is not None else None
+    if standing is None:
+        abort(404, _("Không có đơn vị xếp hạng mang mã này."))
+    series = history.points_over_time(drive, view.cutoff)
+    declared = declared_standing(drive, found)
+    phases = {p.code: p.name for p in drive.phases}
+    return jsonify({
+        "drive": drive_json(drive),
+        "block": {"code": found.block.code, "name": found.block.name},
+        "parent": {"code": found.parent.code, "name": found.parent.name} if found.parent else None,
+        "standing": standing_json(standing, found.slug),
+        "declared": {"total": decimal(declared.total), "percent": decimal(declared.percent),
+                     "criteria": [criterion_json(s) for s in declared.scores]},
+        "history": [{"date": moment(day), "total": decimal(total)}
+                    for day, total in zip(series.days, series.of(code), strict=True)],
+        "propaganda": [
+            {"phase": phase, "phase_name": phases.get(phase), "channel": channel,
+             "channel_name": CHANNEL_NAMES.get(channel, channel), "activities": n, "quantity": q}
+            for phase, channel, n, q in queries.unit_propaganda(drive, found, view.cutoff)
+        ],
+    })
+
+
+def activity_json(entry: Entry) -> dict:
+    return {
+        "id": entry.id,
+        "activity_date": moment(entry.activity_date),
+        "verified_at": moment(entry.verified_at),
+        "unit": {"code": entry.unit.code, "name": entry.unit.name},
+        "criterion": entry.criterion.code,
+        "phase": entry.phase.code if entry.phase else None,
+        "channel": entry.channel,
+        "channel_name": CHANNEL_NAMES.get(entry.channel) if entry.channel else None,
+        "title": entry.title,
+        "quantity": entry.counted_quantity,
+        "people_reached": entry.people_reached,
+    }
+
+
+@bp.route("/propaganda")
+@conditional(public_only=True)
+def propaganda():
+    drive = _drive()
+    view = current_perspective()
+    chosen = queries.parse_filter(request.args, drive, queries.unit_index(),
+                                  current_app.config["ENTRIES_PER_PAGE"])
+    if chosen.errors:
+        return jsonify({"error": {"status": 400, "message": _("Bộ lọc không hợp lệ."),
+                                  "fields": chosen.errors}}), 400
+    page = queries.propaganda_page(drive, view.cutoff, chosen)
+    return jsonify({
+        "drive": drive_json(drive),
+        "filters": chosen.args,
+        "page": page.page,
+        "per_page": page.per_page,
+        "pages": page.pages,
+        "total": page.total,
+        "items": [activity_json(e) for e in page.items],
+    })
+
+
+@bp.route("/openapi.json")
+@conditional(public_only=True)
+def openapi():
+    return jsonify(openapi_document())

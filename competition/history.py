@@ -1,0 +1,170 @@
+"""How the standings got where they are: points over time, rank changes, the change log.
+
+Every past board is the standings service's own board as of an earlier
+moment (`standings.standings(drive, cutoff=...)`), so a chart can never
+disagree with the leaderboard. Boards are cached by the standings version;
+the series built from them is cached the same way, so a repeat visit costs
+one cache read.
+
+History is rebuilt from today's verified entries as of when each was
+verified: an entry verified and later reopened leaves the past too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from sqlalchemy import String, cast, func, select
+
+from competition import standings
+from competition.cache import cached
+from competition.clock import now
+from competition.extensions import db
+from competition.models import AuditEvent, Criterion, Drive, Entry, Unit
+
+RANK_WINDOW = timedelta(days=7)
+CHANGE_ACTIONS = ("entry.verify", "entry.reopen")
+
+
+def end_of(day: date) -> datetime:
+    return datetime.combine(day, time.max)
+
+
+def moment_of(cutoff: datetime | None) -> datetime:
+    """The moment a board describes: its cut-off, or now for the live board."""
+    return cutoff if cutoff is not None else now()
+
+
+def series_days(drive: Drive, cutoff: datetime | None) -> list[date]:
+    """One point a week from the drive's start, and the board's own day last."""
+    last = min(moment_of(cutoff).date(), drive.ends_on)
+    days = []
+    day = drive.starts_on
+    while day < last:
+        days.append(day)
+        day += timedelta(days=7)
+    days.append(last)
+    return days
+
+
+@dataclass(frozen=True)
+class Series:
+    """Total points of every unit at each day of `days` (the last is the board itself)."""
+
+    days: list[date]
+    totals: dict[str, list[Decimal]]
+
+    def of(self, unit_code: str) -> list[Decimal]:
+        return self.totals.get(unit_code, [])
+
+
+def points_over_time(drive: Drive, cutoff: datetime | None) -> Series:
+    """Every unit's total at the end of each week, up to the board's moment."""
+    version = standings.current_version(drive.id)
+    key = (f"history:{drive.id}:{version}:{cutoff.isoformat() if cutoff else 'live'}:"
+           f"{now().date()}")
+
+    def compute() -> Series:
+        days = series_days(drive, cutoff)
+        totals: dict[str, list[Decimal]] = {}
+        for index, day in enumerate(days):
+            last = index == len(days) - 1
+            board = standings.standings(drive, cutoff if last else end_of(day))
+            for rows in board.values():
+                for row in rows:
+                    totals.setdefault(row.unit.code, []).append(row.total)
+        return Series(days, totals)
+
+    return cached(key, compute)
+
+
+def rank_reference(cutoff: datetime | None) -> date:
+    """The day whose end the rank change compares with: a week before the board's moment."""
+    return moment_of(cutoff).date() - RANK_WINDOW
+
+
+def rank_changes(drive: Drive, board: standings.Board, cutoff: datetime | None) -> dict[str, int]:
+    """Places gained (positive) or lost since the end of the day a week before the board.
+
+    A unit missing from the earlier board (added since) has no change.
+    """
+    earlier_day = rank_reference(cutoff)
+    if earlier_day < drive.starts_on:
+        return {}
+    before = standings.standings(drive, end_of(earlier_day))
+    ranks = {row.unit.code: row.rank for rows in before.values() for row in rows}
+    return {
+        row.unit.code: ranks[row.unit.code] - row.rank
+        for rows in board.values()
+        for row in rows
+        if row.unit.code in ranks
+    }
+
+
+@dataclass(frozen=True)
+class Change:
+    """One line of the public change log: a verification or a reopening and what it moved."""
+
+    at: datetime
+    action: str
+    unit_code: str
+    unit_name: str
+    unit_slug: str
+    criterion_code: str
+    criterion_name: str
+    unit_label: str
+    quantity: int | None
+    points_delta: Decimal
+
+    @property
+    def reopened(self) -> bool:
+        return self.action == "entry.reopen"
+
+
+def _counted(after: dict) -> int | None:
+    value = after.get("verified_quantity")
+    if value is None:
+        value = after.get("quantity")
+    return int(value) if value is not None else None
+
+
+def change_log(
+    drive: Drive, cutoff: datetime | None, page: int = 1, per_page: int = 30
+) -> tuple[list[Change], int]:
+    """The verifications and reopenings of the drive, newest first, and how many there are.
+
+    Built from the audit events the life cycle writes, so the log says exactly
+    what the judges did; events after the public cut-off stay hidden with the
+    board they would move.
+    """
+    query = (
+        select(AuditEvent, Unit.code, Unit.name, Unit.slug, Criterion.code, Criterion.name,
+               Criterion.unit_label)
+        .join(Entry, AuditEvent.object_id == cast(Entry.id, String))
+        .join(Unit, Entry.unit_id == Unit.id)
+        .join(Criterion, Entry.criterion_id == Criterion.id)
+        .where(
+            AuditEvent.object_type == "entry",
+            AuditEvent.action.in_(CHANGE_ACTIONS),
+            Criterion.drive_id == drive.id,
+        )
+    )
+    if cutoff is not None:
+        query = query.where(AuditEvent.at <= cutoff)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = db.session.execute(
+        query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    changes = []
+    for event, code, name, slug, criterion_code, criterion_name, label in rows:
+        after = event.after or {}
+        changes.append(Change(
+            at=event.at, action=event.action, unit_code=code, unit_name=name, unit_slug=slug,
+            criterion_code=criterion_code, criterion_name=criterion_name, unit_label=label,
+            quantity=_counted(after),
+            points_delta=Decimal(str(after.get("points_delta", "0"))),
+        ))
+    return changes, total

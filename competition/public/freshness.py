@@ -1,0 +1,102 @@
+"""Conditional responses for the public pages and the API: ETag, Last-Modified, 304.
+
+A page's content is a function of the standings version, the page and its
+arguments, the language, the reader's perspective (public or staff) and the
+day (countdowns, the running phase). The validator is built from exactly
+those, read before anything is computed, so a repeat visitor's 304 costs
+three small queries and no board.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from datetime import UTC, datetime, time
+from functools import wraps
+from typing import Any
+
+from flask import Response, g, make_response, request
+from flask_babel import get_locale
+from flask_login import current_user
+from sqlalchemy import func, select
+from werkzeug.http import is_resource_modified
+
+from competition import standings
+from competition.clock import now
+from competition.extensions import db
+from competition.models import AuditEvent, Drive
+from competition.public.perspective import Perspective, perspective
+
+
+def current_drive() -> Drive | None:
+    """The active drive, read once per request."""
+    if "thidua_drive" not in g:
+        g.thidua_drive = standings.active_drive()
+    return g.thidua_drive
+
+
+def current_perspective() -> Perspective:
+    """Set by `conditional` before the view runs."""
+    return g.thidua_perspective
+
+
+def _etag(version: int, view_point: Perspective) -> str:
+    reader = ""
+    if current_user.is_authenticated:
+        # Signed-in pages name the reader in the header.
+        reader = current_user.get_id()
+    parts = [
+        str(version), request.endpoint or "", repr(sorted((request.view_args or {}).items())),
+        repr(sorted(request.args.items(multi=True))), str(get_locale()), view_point.key,
+        now().date().isoformat(), reader,
+    ]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+
+
+def _last_modified(drive: Drive) -> datetime:
+    """The latest of: the last audited change, the start of today, the freeze once reached."""
+    moment = now()
+    candidates = [datetime.combine(moment.date(), time.min)]
+    latest_event = db.session.scalar(select(func.max(AuditEvent.at)))
+    if latest_event is not None:
+        candidates.append(latest_event)
+    if drive.freeze_at is not None and drive.freeze_at <= moment:
+        candidates.append(drive.freeze_at)
+    # Times are the server's local time; HTTP speaks UTC, to the second.
+    return max(candidates).astimezone(UTC).replace(microsecond=0)
+
+
+def _validate(response: Response, etag: str, last_modified: datetime) -> Response:
+    response.set_etag(etag, weak=True)
+    response.last_modified = last_modified
+    response.headers["Cache-Control"] = "no-cache"
+    response.vary.add("Cookie")
+    return response
+
+
+def conditional(public_only: bool = False) -> Callable:
+    """Answer 304 when the reader's copy is current; else run the view and label its response.
+
+    `public_only` (the API) shows the public board to everyone, signed in or not.
+    """
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any):
+            drive = current_drive()
+            if drive is None:
+                return view(*args, **kwargs)
+            view_point = perspective(drive, public_only)
+            g.thidua_perspective = view_point
+            etag = _etag(standings.current_version(drive.id), view_point)
+            last_modified = _last_modified(drive)
+            if not is_resource_modified(request.environ, etag=etag, last_modified=last_modified):
+                return _validate(Response(status=304), etag, last_modified)
+            response = make_response(view(*args, **kwargs))
+            if response.status_code == 200:
+                _validate(response, etag, last_modified)
+            return response
+
+        return wrapped
+
+    return decorator

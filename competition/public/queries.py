@@ -1,0 +1,245 @@
+"""The verified activities the public pages and the API list and count.
+
+Only verified entries, and only those verified by the reader's cut-off (the
+freeze), so no page shows what the held board hides. Each function is a
+fixed number of queries whatever the number of units or entries: lists load
+their units, criteria, phases and evidence in bulk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import aliased, contains_eager, selectinload
+
+from competition.extensions import db
+from competition.models import (
+    Channel,
+    Criterion,
+    Drive,
+    Entry,
+    EntryStatus,
+    Phase,
+    Unit,
+)
+
+MAX_PER_PAGE = 100
+
+
+@dataclass(frozen=True)
+class UnitInfo:
+    """What a page needs to name and link a unit of the board."""
+
+    code: str
+    slug: str
+    name: str
+    parent_code: str | None
+    parent_name: str | None
+
+
+def unit_index() -> dict[str, UnitInfo]:
+    """Every unit by code, with its parent, in one query."""
+    parent = aliased(Unit)
+    rows = db.session.execute(
+        select(Unit.code, Unit.slug, Unit.name, parent.code, parent.name)
+        .outerjoin(parent, Unit.parent_id == parent.id)
+    ).all()
+    return {code: UnitInfo(code, slug, name, p_code, p_name)
+            for code, slug, name, p_code, p_name in rows}
+
+
+@dataclass
+class PropagandaFilter:
+    """The filters of the propaganda feed, shared by the page and the API."""
+
+    phase: str = ""
+    channel: str = ""
+    unit: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    page: int = 1
+    per_page: int = 20
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def args(self) -> dict[str, str]:
+        """The filters as query arguments (for links to other pages of the same list)."""
+        values = {"phase": self.phase, "channel": self.channel, "unit": self.unit,
+                  "from": self.date_from.isoformat() if self.date_from else "",
+                  "to": self.date_to.isoformat() if self.date_to else ""}
+        return {k: v for k, v in values.items() if v}
+
+
+def _whole(value: str, default: int) -> int | None:
+    if value == "":
+        return default
+    return int(value) if value.isdigit() and 0 < int(value) < 1_000_000 else None
+
+
+def _day(value: str) -> date | None | str:
+    if value == "":
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return "error"
+
+
+def parse_filter(
+    args: Mapping[str, str], drive: Drive, units: Mapping[str, UnitInfo], per_page: int
+) -> PropagandaFilter:
+    """Read the filters; every value that cannot be used is named in `errors` (a 400)."""
+    chosen = PropagandaFilter(per_page=per_page)
+    chosen.phase = args.get("phase", "").strip()
+    if chosen.phase and chosen.phase not in {p.code for p in drive.phases}:
+        chosen.errors["phase"] = _("Không có đợt tuyên truyền này.")
+    chosen.channel = args.get("channel", "").strip()
+    if chosen.channel and chosen.channel not in set(Channel):
+        chosen.errors["channel"] = _("Không có kênh tuyên truyền này.")
+    chosen.unit = args.get("unit", "").strip()
+    if chosen.unit and chosen.unit not in units:
+        chosen.errors["unit"] = _("Không có đơn vị mang mã này.")
+    for name, attribute in (("from", "date_from"), ("to", "date_to")):
+        value = _day(args.get(name, "").strip())
+        if value == "error":
+            chosen.errors[name] = _("Ngày phải có dạng năm-tháng-ngày, ví dụ 2021-04-30.")
+        else:
+            setattr(chosen, attribute, value)
+    if chosen.date_from and chosen.date_to and chosen.date_from > chosen.date_to:
+        chosen.errors["to"] = _("Ngày kết thúc phải sau ngày bắt đầu.")
+    page = _whole(args.get("page", "").strip(), 1)
+    if page is None:
+        chosen.errors["page"] = _("Số trang phải là số nguyên dương.")
+    else:
+        chosen.page = page
+    size = _whole(args.get("per_page", "").strip(), per_page)
+    if size is None or size > MAX_PER_PAGE:
+        chosen.errors["per_page"] = _("Số dòng mỗi trang từ 1 đến %(n)s.", n=MAX_PER_PAGE)
+    else:
+        chosen.per_page = size
+    return chosen
+
+
+def _verified(drive: Drive, cutoff: datetime | None, propaganda: bool = True) -> Select:
+    query = (
+        select(Entry)
+        .join(Entry.criterion)
+        .join(Entry.unit)
+        .outerjoin(Entry.phase)
+        .where(Criterion.drive_id == drive.id, Entry.status == EntryStatus.VERIFIED)
+    )
+    if propaganda:
+        query = query.where(Criterion.is_propaganda.is_(True))
+    if cutoff is not None:
+        query = query.where(Entry.verified_at <= cutoff)
+    return query
+
+
+def _filtered(drive: Drive, cutoff: datetime | None, chosen: PropagandaFilter) -> Select:
+    query = _verified(drive, cutoff)
+    if chosen.phase:
+        query = query.where(Phase.code == chosen.phase)
+    if chosen.channel:
+        query = query.where(Entry.channel == chosen.channel)
+    if chosen.unit:
+        query = query.where(Unit.code == chosen.unit)
+    if chosen.date_from:
+        query = query.where(Entry.activity_date >= chosen.date_from)
+    if chosen.date_to:
+        query = query.where(Entry.activity_date <= chosen.date_to)
+    return query
+
+
+def _with_relations(query: Select) -> Select:
+    return query.options(
+        contains_eager(Entry.unit), contains_eager(Entry.criterion), contains_eager(Entry.phase)
+    )
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Entry]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def propaganda_page(drive: Drive, cutoff: datetime | None, chosen: PropagandaFilter) -> Page:
+    """One page of verified propaganda activities, newest activity first."""
+    query = _filtered(drive, cutoff, chosen)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    items = db.session.scalars(
+        _with_relations(query)
+        .order_by(Entry.activity_date.desc(), Entry.id.desc())
+        .limit(chosen.per_page).offset((chosen.page - 1) * chosen.per_page)
+    ).all()
+    return Page(list(items), total, chosen.page, chosen.per_page)
+
+
+@dataclass(frozen=True)
+class ChannelTotal:
+    channel: str
+    activities: int
+    quantity: int
+    people: int
+
+
+def by_channel(
+    drive: Drive, cutoff: datetime | None, chosen: PropagandaFilter | None = None
+) -> list[ChannelTotal]:
+    """Verified activities per channel, in the catalogue's order; channels with none included."""
+    query = _filtered(drive, cutoff, chosen or PropagandaFilter()).with_only_columns(
+        Entry.channel, func.count(),
+        func.coalesce(func.sum(func.coalesce(Entry.verified_quantity, Entry.quantity)), 0),
+        func.coalesce(func.sum(Entry.people_reached), 0),
+    ).group_by(Entry.channel)
+    found = {channel: (n, q, p) for channel, n, q, p in db.session.execute(query)}
+    return [ChannelTotal(c.value, *map(int, found.get(c.value, (0, 0, 0)))) for c in Channel]
+
+
+def by_day(
+    drive: Drive, cutoff: datetime | None, chosen: PropagandaFilter | None = None
+) -> list[tuple[date, str, int]]:
+    """(activity date, criterion code, activities) of verified propaganda, for weekly charts."""
+    query = _filtered(drive, cutoff, chosen or PropagandaFilter()).with_only_columns(
+        Entry.activity_date, Criterion.code, func.count(),
+    ).group_by(Entry.activity_date, Criterion.code)
+    return [(day, code, n) for day, code, n in db.session.execute(query)]
+
+
+def latest(drive: Drive, cutoff: datetime | None, limit: int = 8) -> list[Entry]:
+    """The most recently verified propaganda activities."""
+    return list(db.session.scalars(
+        _with_relations(_verified(drive, cutoff))
+        .order_by(Entry.verified_at.desc(), Entry.id.desc()).limit(limit)
+    ))
+
+
+def unit_propaganda(drive: Drive, unit: Unit, cutoff: datetime | None) -> list[tuple]:
+    """(phase code, channel, activities, quantity) of one unit's verified propaganda."""
+    query = _verified(drive, cutoff).where(Entry.unit_id == unit.id).with_only_columns(
+        Phase.code, Entry.channel, func.count(),
+        func.sum(func.coalesce(Entry.verified_quantity, Entry.quantity)),
+    ).group_by(Phase.code, Entry.channel)
+    return [(phase, channel, n, int(q or 0)) for phase, channel, n, q in db.session.execute(query)]
+
+
+def unit_entries(drive: Drive, unit: Unit, cutoff: datetime | None, page: int,
+                 per_page: int) -> Page:
+    """One page of a unit's verified entries (every criterion) with their evidence."""
+    query = _verified(drive, cutoff, propaganda=False).where(Entry.unit_id == unit.id)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    items = db.session.scalars(
+        _with_relations(query).options(selectinload(Entry.evidence))
+        .order_by(Entry.activity_date.desc(), Entry.id.desc())
+        .limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    return Page(list(items), total, page, per_page)
