@@ -6,18 +6,15 @@ the log beside the traceback, so a report over the phone finds its log line.
 
 from __future__ import annotations
 
-import logging
-import math
-import time
 import uuid
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from competition.extensions import db, limiter
-
-log = logging.getLogger(__name__)
+from competition.security import wait_seconds
 
 MESSAGES = {
     400: (_l("Yêu cầu không hợp lệ"), _l("Dữ liệu gửi lên không hợp lệ hoặc biểu mẫu đã hết hạn. "
@@ -56,21 +53,16 @@ def render_error(code: int, description: str = "", request_id: str = "", seconds
     return response, code, {"X-Request-Id": request_id} if request_id else {}
 
 
-def _retry_after() -> int:
-    """Seconds until the limit that refused this request lets one through again."""
-    breached = limiter.current_limit
-    return max(1, math.ceil(breached.reset_at - time.time())) if breached else 60
-
-
 def handle_http_error(error: HTTPException):
     if error.response is not None:  # a page made on purpose (the sign-in throttle's)
         return error.response
     code = error.code or 500
-    # Werkzeug's own English descriptions are replaced by our text;
+    # Werkzeug's and Flask-WTF's English descriptions are replaced by our text;
     # a description we set ourselves (abort(409, "...")) is kept.
-    description = "" if error.description == type(error).description else error.description
+    ours = error.description != type(error).description and not isinstance(error, CSRFError)
+    description = error.description if ours else ""
     if code == 429:
-        seconds = _retry_after()
+        seconds = wait_seconds(limiter.current_limit)
         body, status, headers = render_error(429, seconds=seconds)
         return body, status, {**headers, "Retry-After": str(seconds)}
     return render_error(code, description)
@@ -80,7 +72,7 @@ def handle_unexpected(error: Exception):
     if isinstance(error, HTTPException) and not isinstance(error, InternalServerError):
         return handle_http_error(error)
     request_id = uuid.uuid4().hex[:12]
-    log.exception("request %s failed: %s %s", request_id, request.method, request.path)
+    current_app.logger.exception("request %s failed: %s %s", request_id, request.method, request.path)
     # The failed transaction must not break the error page itself (it reads the signed-in user).
     db.session.rollback()
     return render_error(500, "", request_id)

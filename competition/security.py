@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import math
+import time
+
 from flask import Flask, Response, current_app, request
+from flask_limiter import RequestLimit
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from competition.extensions import limiter
@@ -48,6 +52,14 @@ def configure_limits(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_STRATEGY", "moving-window")
     app.config.setdefault("RATELIMIT_KEY_PREFIX", "thidua")
     limiter.init_app(app)
+
+
+def wait_seconds(breached: RequestLimit | None) -> int:
+    """Whole seconds until a breached limit lets one more request through (1 to its period)."""
+    if breached is None:
+        return 60
+    period = breached.limit.get_expiry()
+    return max(1, min(period, math.ceil(breached.reset_at - time.time())))
 
 
 def init_app(app: Flask) -> None:

@@ -9,8 +9,6 @@ guesser learns nothing from trying the right one. Every refusal is audited.
 
 from __future__ import annotations
 
-import math
-import time
 from collections.abc import Callable
 
 from flask import current_app, flash, render_template, request
@@ -20,6 +18,7 @@ from flask_limiter import RequestLimit
 
 from competition import audit
 from competition.extensions import db, limiter
+from competition.security import wait_seconds
 
 
 def typed_username() -> str:
@@ -38,11 +37,6 @@ def _address_key() -> str:
 
 def _failed(response: Response) -> bool:
     return response.status_code == 401
-
-
-def wait_seconds(breached: RequestLimit) -> int:
-    """Whole seconds until the window lets one more attempt through (at least 1)."""
-    return max(1, math.ceil(breached.reset_at - time.time()))
 
 
 def refuse(breached: RequestLimit) -> Response:
