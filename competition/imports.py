@@ -1,4 +1,4 @@
-"""All-or-nothing imports of units and entries from CSV or XLSX.
+"""All-or-nothing imports of units, users, targets and entries from CSV or XLSX.
 
 Each import is planned first: every row is checked and given either its
 problems or the effect it would have. Only a plan without problems can be
@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import select
@@ -25,16 +26,19 @@ from competition.entry_rules import entry_problems
 from competition.extensions import db
 from competition.models import (
     Block,
+    Criterion,
     Drive,
     Entry,
     EntryStatus,
     Role,
+    Target,
     Unit,
     UnitKind,
     User,
 )
 from competition.permissions import is_conflicted
 from competition.problems import InvalidData, Problem
+from competition.scoring import Measure
 
 UNIT_COLUMNS = ("code", "name", "kind", "block", "parent_code", "members")
 ENTRY_COLUMNS = (
@@ -42,6 +46,8 @@ ENTRY_COLUMNS = (
     "phase", "channel", "title", "judge",
 )
 IMPORTED_STATUSES = {s.value for s in EntryStatus}
+USER_COLUMNS = ("username", "full_name", "role", "unit_code")
+TARGET_COLUMNS = ("criterion_code", "block", "unit_code", "target")
 
 
 @dataclass
@@ -59,6 +65,8 @@ class ImportPlan:
     rows: list[RowResult]
     problems: list[Problem]
     apply: Callable[[], int]
+    # Passwords a users import generated, by username: shown once, never stored in clear.
+    issued: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -323,6 +331,191 @@ def plan_entries(rows: list[tuple[int, dict[str, str]]], file: str, drive: Drive
             standings.refresh_tally(unit.id, criterion.id)
         audit.record("entries.import", None, after={"file": file, "rows": len(planned)},
                      actor_name="import")
+        standings.bump_version(drive.id)
+        return len(planned)
+
+    return ImportPlan(file, results, problems, apply)
+
+
+# --- Users ----------------------------------------------------------------
+
+
+def plan_users(rows: list[tuple[int, dict[str, str]]], file: str) -> ImportPlan:
+    """Check user rows (username, full_name, role, unit_code[, password]) and plan the upsert.
+
+    New accounts get the row's password or a generated one (in `plan.issued`
+    after apply) and must change it at first sign-in; existing accounts keep
+    their password and get the row's name, role and unit.
+    """
+    from competition.accounts.passwords import password_problem
+
+    problems = _check_header(rows, USER_COLUMNS, file)
+    if problems:
+        return ImportPlan(file, [], problems, lambda: 0)
+    units = {u.code: u for u in db.session.scalars(select(Unit))}
+    existing = {u.username: u for u in db.session.scalars(select(User))}
+    roles = {r.value for r in Role}
+    results: list[RowResult] = []
+    parsed: dict[str, dict] = {}
+    for line, row in rows[1:]:
+        result = RowResult(line)
+        results.append(result)
+
+        def bad(column: str, message: str, result=result, line=line) -> None:
+            result.problems.append(Problem(file, line, column, message))
+
+        username = row.get("username", "")
+        if not re.fullmatch(r"[a-z0-9._\-]{3,64}", username):
+            bad("username", "tên đăng nhập gồm 3–64 chữ thường không dấu, số hoặc . _ -")
+        elif username in parsed:
+            bad("username", f"tên «{username}» bị trùng với dòng {parsed[username]['line']}")
+        role = row.get("role", "")
+        if role not in roles:
+            bad("role", f"vai trò «{role}» không hợp lệ; dùng một trong {sorted(roles)}")
+        unit = None
+        if row.get("unit_code"):
+            unit = units.get(row["unit_code"])
+            if unit is None:
+                bad("unit_code", f"đơn vị «{row['unit_code']}» không tồn tại")
+        elif role == Role.UNIT:
+            bad("unit_code", "cán bộ đơn vị cần mã đơn vị")
+        password = row.get("password", "")
+        if password and username not in existing:
+            problem = password_problem(password, username)
+            if problem:
+                bad("password", problem)
+        if not result.problems:
+            parsed[username] = {"line": line, "full_name": row.get("full_name", ""), "role": role,
+                                "unit": unit, "password": password}
+            result.effect = ("cập nhật " if username in existing else "thêm ") + f"{username} ({role})"
+    problems = [p for r in results for p in r.problems]
+    plan = ImportPlan(file, results, problems, lambda: 0)
+
+    def apply() -> int:
+        from competition.admin.services import new_password
+
+        for username, row in parsed.items():
+            user = existing.get(username)
+            if user is None:
+                user = User(username=username, must_change_password=True)
+                password = row["password"] or new_password()
+                user.set_password(password)
+                if not row["password"]:
+                    plan.issued[username] = password
+                db.session.add(user)
+            user.full_name, user.role, user.unit = row["full_name"], row["role"], row["unit"]
+        audit.record("users.import", None, after={"file": file, "rows": len(parsed)},
+                     actor_name="import")
+        return len(parsed)
+
+    plan.apply = apply
+    return plan
+
+
+# --- Targets --------------------------------------------------------------
+
+
+def parse_decimal(text: str) -> Decimal | None:
+    """A number typed or pasted by office staff: 12 · 12,5 · 12.5 · 1.234,5 (None when blank).
+
+    Raises ValueError for anything that is not a non-negative number.
+    """
+    text = text.strip().replace("\u00a0", "").replace(" ", "")
+    if not text:
+        return None
+    if "," in text and "." in text:
+        text = text.replace(".", "").replace(",", ".")
+    else:
+        text = text.replace(",", ".")
+    if not re.fullmatch(r"\d{1,10}(\.\d{1,2})?", text):
+        raise ValueError(text)
+    return Decimal(text)
+
+
+def set_target(
+    criterion: Criterion, value: Decimal | None, *, unit: Unit | None = None,
+    block: Block | None = None,
+) -> Decimal | None:
+    """Set (or with None remove) a unit's or a block's target override; returns the old value."""
+    existing = db.session.scalars(
+        select(Target).where(
+            Target.criterion_id == criterion.id,
+            Target.unit_id == unit.id if unit else Target.unit_id.is_(None),
+            Target.block_id == block.id if block else Target.block_id.is_(None),
+        )
+    ).first()
+    before = Decimal(existing.value) if existing else None
+    if value is None:
+        if existing is not None:
+            db.session.delete(existing)
+    elif existing is None:
+        db.session.add(Target(criterion=criterion, unit=unit, block=block, value=value))
+    else:
+        existing.value = value
+    return before
+
+
+def plan_targets(rows: list[tuple[int, dict[str, str]]], file: str, drive: Drive) -> ImportPlan:
+    """Check target rows (criterion_code, block, unit_code, target) and plan the overrides.
+
+    Each row names a block or a unit (not both); an empty target removes the override.
+    """
+    problems = _check_header(rows, TARGET_COLUMNS, file)
+    if problems:
+        return ImportPlan(file, [], problems, lambda: 0)
+    criteria = {c.code: c for c in drive.criteria if not c.retired}
+    blocks = {b.code: b for b in db.session.scalars(select(Block))}
+    units = {u.code: u for u in db.session.scalars(select(Unit))}
+    results: list[RowResult] = []
+    planned: list[tuple[Criterion, Unit | None, Block | None, Decimal | None]] = []
+    seen: dict[tuple, int] = {}
+    for line, row in rows[1:]:
+        result = RowResult(line)
+        results.append(result)
+
+        def bad(column: str, message: str, result=result, line=line) -> None:
+            result.problems.append(Problem(file, line, column, message))
+
+        criterion = criteria.get(row.get("criterion_code", ""))
+        if criterion is None:
+            bad("criterion_code", f"tiêu chí «{row.get('criterion_code', '')}» không tồn tại")
+        elif criterion.measure not in (Measure.COUNT, Measure.PERCENT):
+            bad("criterion_code", "chỉ tiêu chí đếm hoặc tỷ lệ mới có chỉ tiêu giao")
+        block = unit = None
+        if bool(row.get("block")) == bool(row.get("unit_code")):
+            bad("block", "mỗi dòng ghi một khối hoặc một đơn vị (không cả hai)")
+        elif row.get("block"):
+            block = blocks.get(row["block"])
+            if block is None:
+                bad("block", f"khối «{row['block']}» không tồn tại")
+        else:
+            unit = units.get(row["unit_code"])
+            if unit is None:
+                bad("unit_code", f"đơn vị «{row['unit_code']}» không tồn tại")
+        try:
+            value = parse_decimal(row.get("target", ""))
+        except ValueError:
+            value = None
+            bad("target", "chỉ tiêu phải là số không âm (để trống để bỏ chỉ tiêu riêng)")
+        key = (row.get("criterion_code"), row.get("block"), row.get("unit_code"))
+        if not result.problems and key in seen:
+            bad("criterion_code", f"trùng với dòng {seen[key]}")
+        if not result.problems:
+            seen[key] = line
+            planned.append((criterion, unit, block, value))
+            owner = f"đơn vị {unit.code}" if unit else f"khối {block.code}"
+            result.effect = (f"{criterion.code} · {owner}: "
+                             + (f"chỉ tiêu {value}" if value is not None else "bỏ chỉ tiêu riêng"))
+    problems = [p for r in results for p in r.problems]
+
+    def apply() -> int:
+        before, after = {}, {}
+        for criterion, unit, block, value in planned:
+            key = f"{criterion.code}@{'unit:' + unit.code if unit else 'block:' + block.code}"
+            before[key] = set_target(criterion, value, unit=unit, block=block)
+            after[key] = value
+        audit.record("targets.import", drive, before=before,
+                     after={"file": file, **after}, actor_name="import")
         standings.bump_version(drive.id)
         return len(planned)
 

@@ -1,5 +1,16 @@
-"""Quản trị: đợt thi đua, tiêu chí, chỉ tiêu, đơn vị, tài khoản."""
+"""Quản trị: đợt thi đua, tiêu chí, chỉ tiêu, đơn vị, tài khoản, nhập dữ liệu, sao lưu, nhật ký.
+
+Everything a federation's office needs to set up and run a drive without a
+terminal. Views stay thin; the work several pages share lives in
+`competition.admin.services`.
+"""
 
 from flask import Blueprint
+from flask_babel import lazy_gettext as _l
+
+from competition import navigation
 
 bp = Blueprint("admin", __name__, url_prefix="/quan-tri")
+navigation.register("admin.index", _l("Quản trị"), roles=("admin",), order=80)
+
+from competition.admin import data_views, drive_views, people_views  # noqa: E402,F401

@@ -1,0 +1,199 @@
+"""Forms of the admin area. Labels and messages are Vietnamese msgids for the catalogue."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    DecimalField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+
+from competition.models import Role, UnitKind
+from competition.scoring import Measure
+
+CODE = Regexp(r"^[A-Za-z0-9_.\-/ĐđÀ-ỹ]+$", message=_l("Mã chỉ gồm chữ, số và các dấu - _ . /"))
+REQUIRED = _l("Mục này là bắt buộc.")
+
+MEASURE_NAMES = {
+    Measure.COUNT: _l("Đếm số lượng (so với chỉ tiêu)"),
+    Measure.PERCENT: _l("Tỷ lệ % trên số đoàn viên"),
+    Measure.YES_NO: _l("Có / không"),
+    Measure.JUDGED: _l("Hội đồng chấm điểm"),
+    Measure.PENALTY: _l("Trừ điểm khi vi phạm"),
+    Measure.ON_TIME: _l("Báo cáo tháng đúng hạn"),
+}
+KIND_NAMES = {
+    UnitKind.LDLD_TINH: _l("LĐLĐ tỉnh"),
+    UnitKind.LDLD_HUYEN: _l("LĐLĐ huyện, thành phố"),
+    UnitKind.CONG_DOAN_NGANH: _l("Công đoàn ngành"),
+    UnitKind.CONG_DOAN_VIEN_CHUC: _l("Công đoàn Viên chức"),
+    UnitKind.CDCS: _l("Công đoàn cơ sở"),
+}
+ROLE_NAMES = {
+    Role.ADMIN: _l("Quản trị viên"),
+    Role.JUDGE: _l("Thành viên tổ thẩm định"),
+    Role.UNIT: _l("Cán bộ đơn vị"),
+}
+IMPORT_KINDS = {
+    "units": _l("Đơn vị"),
+    "users": _l("Tài khoản"),
+    "targets": _l("Chỉ tiêu giao"),
+    "entries": _l("Kết quả"),
+}
+
+
+def _required():
+    return [DataRequired(REQUIRED)]
+
+
+class DriveForm(FlaskForm):
+    code = StringField(_l("Số, ký hiệu kế hoạch"), validators=[*_required(), Length(max=64), CODE])
+    title = TextAreaField(_l("Tên đợt thi đua"), validators=[*_required(), Length(max=500)])
+    issuer = StringField(_l("Cơ quan ban hành"), validators=[*_required(), Length(max=200)])
+    place = StringField(_l("Địa danh"), validators=[*_required(), Length(max=100)], default="Cao Bằng")
+    issued_on = DateField(_l("Ngày ban hành"), validators=[Optional()])
+    starts_on = DateField(_l("Ngày bắt đầu"), validators=_required())
+    ends_on = DateField(_l("Ngày kết thúc"), validators=_required())
+    election_day = DateField(_l("Ngày bầu cử"), validators=[Optional()])
+    freeze_at = DateTimeLocalField(
+        _l("Thời điểm chốt bảng xếp hạng"), format="%Y-%m-%dT%H:%M", validators=[Optional()]
+    )
+    report_deadline_day = IntegerField(
+        _l("Hạn báo cáo tháng (ngày của tháng sau)"), default=5,
+        validators=[InputRequired(REQUIRED),
+                    NumberRange(1, 28, _l("Hạn báo cáo phải từ ngày 1 đến ngày 28."))],
+    )
+    threshold_excellent = DecimalField(
+        _l("Ngưỡng Hoàn thành xuất sắc (%)"), default=90,
+        validators=[InputRequired(REQUIRED), NumberRange(0, 100, _l("Ngưỡng phải từ 0 đến 100."))],
+    )
+    threshold_good = DecimalField(
+        _l("Ngưỡng Hoàn thành tốt (%)"), default=70,
+        validators=[InputRequired(REQUIRED), NumberRange(0, 100, _l("Ngưỡng phải từ 0 đến 100."))],
+    )
+    threshold_passed = DecimalField(
+        _l("Ngưỡng Hoàn thành (%)"), default=50,
+        validators=[InputRequired(REQUIRED), NumberRange(0, 100, _l("Ngưỡng phải từ 0 đến 100."))],
+    )
+
+    def validate_ends_on(self, field) -> None:
+        if self.starts_on.data and field.data and field.data < self.starts_on.data:
+            raise ValidationError(_l("Ngày kết thúc phải sau ngày bắt đầu."))
+
+    def validate_threshold_passed(self, field) -> None:
+        values = (self.threshold_excellent.data, self.threshold_good.data, field.data)
+        if None not in values and not values[0] >= values[1] >= values[2]:
+            raise ValidationError(
+                _l("Các ngưỡng phải giảm dần: xuất sắc ≥ tốt ≥ hoàn thành.")
+            )
+
+
+class PhaseForm(FlaskForm):
+    code = StringField(_l("Mã đợt"), validators=[*_required(), Length(max=32), CODE])
+    name = StringField(_l("Tên đợt"), validators=[*_required(), Length(max=200)])
+    description = TextAreaField(_l("Nội dung tuyên truyền"), validators=[Length(max=2000)])
+    starts_on = DateField(_l("Từ ngày"), validators=_required())
+    ends_on = DateField(_l("Đến ngày"), validators=_required())
+
+    def validate_ends_on(self, field) -> None:
+        if self.starts_on.data and field.data and field.data < self.starts_on.data:
+            raise ValidationError(_l("Ngày kết thúc phải sau ngày bắt đầu."))
+
+
+class BlockForm(FlaskForm):
+    code = StringField(_l("Mã khối"), validators=[*_required(), Length(max=32), CODE])
+    name = StringField(_l("Tên khối"), validators=[*_required(), Length(max=200)])
+
+
+class CriterionForm(FlaskForm):
+    code = StringField(_l("Mã tiêu chí"), validators=[*_required(), Length(max=16), CODE])
+    name = TextAreaField(_l("Tên tiêu chí"), validators=[*_required(), Length(max=300)])
+    group = StringField(_l("Nhóm"), validators=[Length(max=100)])
+    measure = SelectField(_l("Cách tính"), choices=list(MEASURE_NAMES.items()))
+    unit_label = StringField(_l("Đơn vị tính"), validators=[Length(max=50)])
+    max_points = DecimalField(
+        _l("Điểm tối đa"),
+        validators=[InputRequired(REQUIRED), NumberRange(0, 1000, _l("Điểm phải từ 0 đến 1000."))],
+    )
+    default_target = DecimalField(
+        _l("Chỉ tiêu mặc định"),
+        validators=[Optional(), NumberRange(0, None, _l("Chỉ tiêu không được âm."))],
+    )
+    cap = DecimalField(
+        _l("Hệ số trần (1 = không cộng vượt chỉ tiêu)"), default=1,
+        validators=[InputRequired(REQUIRED), NumberRange(0, 100, _l("Hệ số phải từ 0 đến 100."))],
+    )
+    penalty_per_item = DecimalField(
+        _l("Điểm trừ mỗi vụ (để trống: trừ hết điểm)"),
+        validators=[Optional(), NumberRange(0, None, _l("Điểm trừ không được âm."))],
+    )
+    is_propaganda = BooleanField(_l("Tiêu chí tuyên truyền (cần đợt và kênh tuyên truyền)"))
+
+    def validate_is_propaganda(self, field) -> None:
+        if field.data and self.measure.data != Measure.COUNT:
+            raise ValidationError(_l("Chỉ tiêu chí đếm số lượng mới là tiêu chí tuyên truyền."))
+
+
+class UnitForm(FlaskForm):
+    code = StringField(_l("Mã đơn vị"), validators=[*_required(), Length(max=32), CODE])
+    name = StringField(_l("Tên đơn vị"), validators=[*_required(), Length(max=200)])
+    kind = SelectField(_l("Loại đơn vị"), choices=list(KIND_NAMES.items()))
+    parent_id = SelectField(_l("Đơn vị cấp trên"), coerce=int)
+    block_id = SelectField(_l("Khối thi đua"), coerce=int)
+    member_count = IntegerField(
+        _l("Số đoàn viên"),
+        validators=[Optional(), NumberRange(0, 10_000_000, _l("Số đoàn viên không hợp lệ."))],
+    )
+    active = BooleanField(_l("Đang hoạt động"), default=True)
+
+
+class UserForm(FlaskForm):
+    username = StringField(
+        _l("Tên đăng nhập"),
+        validators=[*_required(), Length(min=3, max=64),
+                    Regexp(r"^[a-z0-9._\-]+$",
+                           message=_l("Chỉ dùng chữ thường không dấu, số và các dấu . _ -"))],
+    )
+    full_name = StringField(_l("Họ và tên"), validators=[Length(max=200)])
+    role = SelectField(_l("Vai trò"), choices=list(ROLE_NAMES.items()))
+    unit_id = SelectField(_l("Đơn vị"), coerce=int)
+    active = BooleanField(_l("Đang hoạt động"), default=True)
+    must_change_password = BooleanField(_l("Buộc đổi mật khẩu ở lần đăng nhập tới"), default=True)
+
+    def validate_unit_id(self, field) -> None:
+        if self.role.data == Role.UNIT and not field.data:
+            raise ValidationError(_l("Cán bộ đơn vị phải thuộc một đơn vị."))
+
+
+class ImportForm(FlaskForm):
+    kind = SelectField(_l("Loại dữ liệu"), choices=list(IMPORT_KINDS.items()))
+    file = FileField(_l("Tệp CSV hoặc XLSX"), validators=[FileRequired(_l("Hãy chọn một tệp."))])
+
+
+class RestoreForm(FlaskForm):
+    file = FileField(_l("Tệp sao lưu JSON"), validators=[FileRequired(_l("Hãy chọn một tệp."))])
+
+
+class PasteForm(FlaskForm):
+    criterion_id = SelectField(_l("Tiêu chí"), coerce=int)
+    values = TextAreaField(
+        _l("Giá trị (mỗi dòng một đơn vị, theo thứ tự trong bảng)"),
+        validators=[DataRequired(_l("Hãy dán các giá trị."))],
+    )

@@ -1,0 +1,293 @@
+"""The work behind the admin pages: score-impact previews, the targets grid,
+the unit tree, passwords shown once, and uploads kept between a dry run and
+its commit. Views call these; tests call them without a request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import string
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from flask import current_app, session
+from sqlalchemy import func, select
+
+from competition import scoring, standings
+from competition.extensions import db
+from competition.models import Assessment, Block, Criterion, Drive, Entry, Target, Unit
+
+# --- Score-impact preview -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImpactRow:
+    unit: str
+    block: str
+    total_before: Decimal | None
+    total_after: Decimal | None
+    rank_before: int | None
+    rank_after: int | None
+
+
+@dataclass(frozen=True)
+class Impact:
+    """How a proposed change would move the live standings, unit by unit."""
+
+    units: int
+    totals_changed: int
+    ranks_changed: int
+    classifications_changed: int
+    rows: list[ImpactRow]
+
+    @property
+    def moves_anything(self) -> bool:
+        return bool(self.totals_changed or self.ranks_changed or self.classifications_changed)
+
+
+def _flat(board: dict[str, list[scoring.Standing]]) -> dict[str, scoring.Standing]:
+    return {row.unit.code: row for rows in board.values() for row in rows}
+
+
+def live_board(drive: Drive) -> dict[str, scoring.Standing]:
+    """Standings computed afresh from the session's state (never the cache)."""
+    return _flat(scoring.compute_standings(standings.scoring_input(drive)))
+
+
+def score_impact(drive: Drive, change: Callable[[], None]) -> Impact:
+    """Apply `change` inside a savepoint, score the drive, and roll the change back.
+
+    The proposed values go through the very same standings service as the real
+    board, so the preview cannot disagree with what saving would show.
+    """
+    before = live_board(drive)
+    savepoint = db.session.begin_nested()
+    try:
+        change()
+        db.session.flush()
+        after = live_board(drive)
+    finally:
+        savepoint.rollback()
+    rows = []
+    totals = ranks = classes = 0
+    for code in sorted(set(before) | set(after)):
+        old, new = before.get(code), after.get(code)
+        total_moved = (old and old.total) != (new and new.total)
+        rank_moved = (old and old.rank) != (new and new.rank)
+        class_moved = (old and old.classification) != (new and new.classification)
+        totals += total_moved
+        ranks += rank_moved
+        classes += class_moved
+        if total_moved or rank_moved or class_moved:
+            facts = (new or old).unit
+            rows.append(ImpactRow(
+                facts.name, facts.block,
+                old.total if old else None, new.total if new else None,
+                old.rank if old else None, new.rank if new else None,
+            ))
+    return Impact(len(set(before) | set(after)), totals, ranks, classes, rows)
+
+
+# --- Targets --------------------------------------------------------------
+
+TARGETED = {scoring.Measure.COUNT, scoring.Measure.PERCENT}
+
+
+@dataclass(frozen=True)
+class TargetCell:
+    criterion: Criterion
+    value: Decimal | None
+    source: scoring.TargetSource | None
+    override: Decimal | None  # the unit's own target, when it has one
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    unit: Unit
+    cells: list[TargetCell]
+
+
+def targeted_criteria(drive: Drive) -> list[Criterion]:
+    """Criteria whose points depend on a target (count and percent)."""
+    return [c for c in standings.scored_criteria(drive) if c.measure in TARGETED]
+
+
+def grid_units(block_id: int | None) -> list[Unit]:
+    """Scored units in the grid's order (block, then name): the order a pasted column follows."""
+    query = (
+        select(Unit).join(Block, Unit.block_id == Block.id).where(Unit.active.is_(True))
+        .order_by(Block.position, Block.id, Unit.name, Unit.id)
+    )
+    if block_id:
+        query = query.where(Unit.block_id == block_id)
+    return list(db.session.scalars(query))
+
+
+def target_grid(drive: Drive, block_id: int | None) -> list[TargetRow]:
+    """Every unit × targeted criterion with its effective target and where it comes from."""
+    data = standings.scoring_input(drive)
+    rules = {r.code: r for r in data.criteria}
+    criteria = targeted_criteria(drive)
+    rows = []
+    for unit in grid_units(block_id):
+        facts = scoring.UnitFacts(unit.code, unit.name, unit.block.code, unit.member_count)
+        cells = []
+        for criterion in criteria:
+            value, source = data.targets.resolve(facts, rules[criterion.code])
+            own = data.targets.by_unit.get((unit.code, criterion.code))
+            cells.append(TargetCell(criterion, value, source, own))
+        rows.append(TargetRow(unit, cells))
+    return rows
+
+
+def plain_number(value: Decimal | None) -> str:
+    """A target as typed into a cell (12.5, 100), without grouping: inputs read it back."""
+    return "" if value is None else format(Decimal(value).normalize(), "f")
+
+
+def block_overrides(drive: Drive) -> dict[tuple[int, int], Decimal]:
+    """(block id, criterion id) → the block's target override."""
+    rows = db.session.execute(
+        select(Target.block_id, Target.criterion_id, Target.value)
+        .join(Criterion, Target.criterion_id == Criterion.id)
+        .where(Criterion.drive_id == drive.id, Target.unit_id.is_(None), Target.block_id.is_not(None))
+    )
+    return {(b, c): Decimal(v) for b, c, v in rows}
+
+
+# --- Units ----------------------------------------------------------------
+
+
+def descendants(unit: Unit) -> set[int]:
+    """Ids of every unit below `unit` (its subtree, itself excluded)."""
+    children: dict[int | None, list[int]] = {}
+    for unit_id, parent_id in db.session.execute(select(Unit.id, Unit.parent_id)):
+        children.setdefault(parent_id, []).append(unit_id)
+    found, stack = set(), list(children.get(unit.id, []))
+    while stack:
+        current = stack.pop()
+        if current not in found:
+            found.add(current)
+            stack.extend(children.get(current, []))
+    return found
+
+
+def unit_tree() -> tuple[list[Unit], dict[int, list[Unit]]]:
+    """Root units and each unit's children, both in name order."""
+    units = db.session.scalars(select(Unit).order_by(Unit.name, Unit.id)).all()
+    children: dict[int, list[Unit]] = {}
+    roots = []
+    ids = {u.id for u in units}
+    for unit in units:
+        if unit.parent_id in ids:
+            children.setdefault(unit.parent_id, []).append(unit)
+        else:
+            roots.append(unit)
+    return roots, children
+
+
+def unit_choices(exclude: set[int] = frozenset()) -> list[tuple[int, str]]:
+    """Units for a select, indented by depth, without the excluded ones."""
+    roots, children = unit_tree()
+    choices: list[tuple[int, str]] = []
+
+    def walk(unit: Unit, depth: int) -> None:
+        if unit.id in exclude:
+            return
+        choices.append((unit.id, "— " * depth + f"{unit.name} ({unit.code})"))
+        for child in children.get(unit.id, []):
+            walk(child, depth + 1)
+
+    for root in roots:
+        walk(root, 0)
+    return choices
+
+
+# --- Criteria -------------------------------------------------------------
+
+
+def criterion_in_use(criterion: Criterion) -> bool:
+    """A criterion with entries or assessments is retired, never deleted."""
+    entries = db.session.scalar(select(func.count()).where(Entry.criterion_id == criterion.id))
+    assessed = db.session.scalar(
+        select(func.count()).where(Assessment.criterion_id == criterion.id)
+    )
+    return bool(entries or assessed)
+
+
+# --- Users ----------------------------------------------------------------
+
+PASSWORD_ALPHABET = string.ascii_letters + string.digits
+
+
+def new_password() -> str:
+    """A password to read out or paste once: 12 letters and digits, never ambiguous-looking."""
+    alphabet = [c for c in PASSWORD_ALPHABET if c not in "0OolI1"]
+    return "".join(secrets.choice(alphabet) for _ in range(12))
+
+
+def new_session_token() -> str:
+    """A fresh session token: every session that carried the old one is signed out."""
+    return secrets.token_hex(16)
+
+
+# --- Uploads kept between the dry run and the commit ----------------------
+
+STAGED_KEY = "admin_staged_uploads"
+
+
+@dataclass(frozen=True)
+class StagedFile:
+    token: str
+    kind: str
+    name: str
+    data: bytes
+
+
+def _stage_dir() -> Path:
+    folder = Path(current_app.instance_path) / "staged"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def stage_upload(kind: str, name: str, data: bytes) -> str:
+    """Keep an uploaded file on the server under a random name bound to this session.
+
+    The browser only ever holds the token; the bytes and their hash stay on the
+    server, so the commit applies exactly the file that was previewed.
+    """
+    token = secrets.token_urlsafe(18)
+    (_stage_dir() / token).write_bytes(data)
+    staged = dict(session.get(STAGED_KEY, {}))
+    staged[token] = {"kind": kind, "name": name, "sha256": hashlib.sha256(data).hexdigest()}
+    # Only the latest few stay reachable; older files are removed with their entry.
+    for old in list(staged)[:-5]:
+        (_stage_dir() / old).unlink(missing_ok=True)
+        staged.pop(old)
+    session[STAGED_KEY] = staged
+    return token
+
+
+def staged_upload(token: str, kind: str) -> StagedFile | None:
+    """The staged file for this session and kind, if its bytes still match their hash."""
+    meta = session.get(STAGED_KEY, {}).get(token)
+    if not meta or meta["kind"] != kind or not re.fullmatch(r"[A-Za-z0-9_\-]{20,40}", token):
+        return None
+    path = _stage_dir() / token
+    if not path.exists():
+        return None
+    data = path.read_bytes()
+    if hashlib.sha256(data).hexdigest() != meta["sha256"]:
+        return None
+    return StagedFile(token, kind, meta["name"], data)
+
+
+def discard_upload(token: str) -> None:
+    (_stage_dir() / token).unlink(missing_ok=True)
+    staged = dict(session.get(STAGED_KEY, {}))
+    staged.pop(token, None)
+    session[STAGED_KEY] = staged

@@ -1,0 +1,81 @@
+"""The admin area: every route is for admins only; anonymous visitors are sent to sign in."""
+
+from itertools import count
+
+from tests import factories
+from tests.access import Case, only
+
+_serial = count()
+
+
+def _fresh_user_path(world) -> str:
+    # A new account for each role, so resetting a password never locks out a test user.
+    made = factories.user(f"reset-{next(_serial)}", "unit", world.dien_luc)
+    return f"/quan-tri/tai-khoan/{made.id}/dat-lai-mat-khau"
+
+
+def _spare_criterion_path(world) -> str:
+    criterion = factories.criterion(world.drive, "PL")
+    return f"/quan-tri/tieu-chi/{criterion.id}"
+
+
+def cases(world):
+    drive = world.drive
+    phase = factories.phase(drive, "dot3")
+    block = factories.block("nganh")
+
+    def admin(ok):
+        return only("admin", ok=ok)
+
+    return [
+        Case("admin.index", "GET", "/quan-tri/", admin(200)),
+        Case("admin.drive_settings", "GET", "/quan-tri/dot-thi-dua", admin(200)),
+        Case("admin.drive_settings", "POST", "/quan-tri/dot-thi-dua", admin(400),
+             data={"code": ""}, note="an empty form is refused with its errors"),
+        Case("admin.drive_new", "GET", "/quan-tri/dot-thi-dua/moi", admin(200)),
+        Case("admin.drive_new", "POST", "/quan-tri/dot-thi-dua/moi", admin(400), data={}),
+        Case("admin.drive_activate", "POST", f"/quan-tri/dot-thi-dua/{drive.id}/kich-hoat",
+             admin(302)),
+        Case("admin.publish", "POST", "/quan-tri/cong-bo", admin(302)),
+        Case("admin.phase_new", "GET", "/quan-tri/dot-tuyen-truyen/moi", admin(200)),
+        Case("admin.phase_edit", "GET", f"/quan-tri/dot-tuyen-truyen/{phase.id}", admin(200)),
+        Case("admin.phase_delete", "POST", f"/quan-tri/dot-tuyen-truyen/{phase.id}/xoa",
+             admin(302)),
+        Case("admin.blocks", "GET", "/quan-tri/khoi", admin(200)),
+        Case("admin.blocks", "POST", "/quan-tri/khoi", admin(400), data={"code": ""}),
+        Case("admin.block_edit", "GET", f"/quan-tri/khoi/{block.id}", admin(200)),
+        Case("admin.block_move", "POST", f"/quan-tri/khoi/{block.id}/thu-tu", admin(302),
+             data={"direction": "up"}),
+        Case("admin.criteria", "GET", "/quan-tri/tieu-chi", admin(200)),
+        Case("admin.criterion_new", "GET", "/quan-tri/tieu-chi/moi", admin(200)),
+        Case("admin.criterion_edit", "GET", _spare_criterion_path, admin(200)),
+        Case("admin.criterion_move", "POST", lambda w: _spare_criterion_path(w) + "/thu-tu",
+             admin(302), data={"direction": "down"}),
+        Case("admin.criterion_retire", "POST", lambda w: _spare_criterion_path(w) + "/ngung",
+             admin(200), note="without confirm: the score-impact preview"),
+        Case("admin.criterion_delete", "POST", lambda w: _spare_criterion_path(w) + "/xoa",
+             admin(302), note="PL has no entries, so it may be deleted"),
+        Case("admin.targets", "GET", "/quan-tri/chi-tieu", admin(200)),
+        Case("admin.targets_save", "POST", "/quan-tri/chi-tieu", admin(302),
+             note="nothing changed: back to the grid"),
+        Case("admin.targets_paste", "POST", "/quan-tri/chi-tieu/dan-cot", admin(400)),
+        Case("admin.units", "GET", "/quan-tri/don-vi", admin(200)),
+        Case("admin.unit_new", "GET", "/quan-tri/don-vi/moi", admin(200)),
+        Case("admin.unit_edit", "GET", f"/quan-tri/don-vi/{world.bao_lam.id}", admin(200)),
+        Case("admin.users", "GET", "/quan-tri/tai-khoan", admin(200)),
+        Case("admin.user_new", "GET", "/quan-tri/tai-khoan/moi", admin(200)),
+        Case("admin.user_edit", "GET", f"/quan-tri/tai-khoan/{world.reporter_bao_lam.id}",
+             admin(200)),
+        Case("admin.user_reset_password", "POST", _fresh_user_path, admin(200)),
+        Case("admin.import_upload", "GET", "/quan-tri/nhap-du-lieu", admin(200)),
+        Case("admin.import_upload", "POST", "/quan-tri/nhap-du-lieu", admin(400),
+             data={"kind": "units"}, note="no file"),
+        Case("admin.import_commit", "POST", "/quan-tri/nhap-du-lieu/ghi", admin(409),
+             data={"kind": "units", "token": "khong-co"}),
+        Case("admin.backup_page", "GET", "/quan-tri/sao-luu", admin(200)),
+        Case("admin.backup_download", "GET", "/quan-tri/sao-luu/tai-ve", admin(200)),
+        Case("admin.restore_upload", "POST", "/quan-tri/sao-luu/khoi-phuc", admin(400)),
+        Case("admin.restore_commit", "POST", "/quan-tri/sao-luu/khoi-phuc/xac-nhan", admin(409),
+             data={"token": "khong-co"}),
+        Case("admin.audit_log", "GET", "/quan-tri/nhat-ky", admin(200)),
+    ]
