@@ -231,13 +231,19 @@ class Staging:
 
     def add(self, checked: CheckedFile, *, is_public: bool = False) -> Evidence:
         stored_name = f"{secrets.token_hex(16)}.{EXTENSIONS[checked.content_type]}"
-        final = upload_dir() / stored_name
-        temporary = final.with_name(stored_name + TEMP_SUFFIX)
-        with open(temporary, "xb") as handle:
-            handle.write(checked.data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        self.written.append((temporary, final))
+        try:
+            final = upload_dir() / stored_name
+            temporary = final.with_name(stored_name + TEMP_SUFFIX)
+            self.written.append((temporary, final))
+            with open(temporary, "xb") as handle:
+                handle.write(checked.data)
+                handle.flush()
+                os.fsync(handle.fileno())
+        except OSError:
+            # A full disk or a broken upload folder: say so, and keep nothing.
+            raise UploadRejected(_l("Máy chủ không lưu được tệp minh chứng lúc này (ổ đĩa đầy "
+                                    "hoặc thư mục lưu trữ bị lỗi). Chưa có gì được lưu; vui "
+                                    "lòng thử lại sau."), 507) from None
         return Evidence(
             stored_name=stored_name, original_name=checked.original_name,
             content_type=checked.content_type, size=checked.size, sha256=checked.sha256,

@@ -30,7 +30,33 @@ def optional_int(value: object) -> int | None:
         return -1  # not a valid choice: the select's own check reports it
 
 
-class EntryForm(FlaskForm):
+class VietnameseMessages:
+    """WTForms' own messages (it ships no Vietnamese catalogue) in the reader's language."""
+
+    MESSAGES = {
+        "Not a valid integer value.": _l("Hãy nhập một số nguyên."),
+        "Not a valid date value.": _l("Ngày không hợp lệ."),
+        "Not a valid choice.": _l("Lựa chọn không hợp lệ."),
+        "Not a valid decimal value.": _l("Hãy nhập một số."),
+        "Not a valid float value.": _l("Hãy nhập một số."),
+    }
+
+    def gettext(self, string: str) -> str:
+        return str(self.MESSAGES.get(string, string))
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.gettext(singular if n == 1 else plural)
+
+
+class VietnameseForm(FlaskForm):
+    """A form whose built-in field messages read in Vietnamese."""
+
+    class Meta:
+        def get_translations(self, form: FlaskForm) -> VietnameseMessages:
+            return VietnameseMessages()
+
+
+class EntryForm(VietnameseForm):
     """One achievement and its evidence, as a reporter (or a judge, for penalties) enters it."""
 
     criterion = SelectField(_l("Tiêu chí"), coerce=optional_int,
@@ -75,7 +101,7 @@ class PenaltyForm(EntryForm):
                        validators=[InputRequired(_l("Hãy chọn đơn vị."))])
 
 
-class VersionForm(FlaskForm):
+class VersionForm(VietnameseForm):
     """A bare action on one entry (submit, delete) that must not act on a stale page."""
 
     version = HiddenField()

@@ -126,6 +126,8 @@ def create():
         svc.save_entry(entry, form, checked, _me(), submit=submit)
     except lifecycle.TransitionError as error:
         _refuse(error)
+    except uploads.UploadRejected as refused:
+        abort(refused.status, str(refused.message))
     flash(_("Đã gửi kết quả để thẩm định.") if submit else _("Đã lưu nháp."), "success")
     return redirect(url_for("entries.show", entry_id=entry.id))
 
@@ -160,6 +162,8 @@ def edit(entry_id: int):
                        expected_version=svc.parse_version(form.version.data))
     except lifecycle.TransitionError as error:
         _refuse(error)
+    except uploads.UploadRejected as refused:
+        abort(refused.status, str(refused.message))
     flash(_("Đã gửi lại kết quả để thẩm định.") if submit else _("Đã lưu thay đổi."), "success")
     return redirect(url_for("entries.show", entry_id=entry_id))
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, TextAreaField
 from wtforms.validators import Length, NumberRange, Optional
 
+from competition.entries.forms import VietnameseForm
 from competition.entry_rules import MAX_QUANTITY
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(VietnameseForm):
     """Verify, return, reject or reopen one entry; carries the version the judge saw."""
 
     version = HiddenField()
@@ -22,5 +22,5 @@ class DecisionForm(FlaskForm):
         Optional(), Length(max=2000, message=_l("Tối đa 2.000 ký tự."))])
 
 
-class GridForm(FlaskForm):
+class GridForm(VietnameseForm):
     """The assessment grid; its cells are named `points-<unit>-<criterion>` and read by hand."""

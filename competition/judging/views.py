@@ -231,5 +231,7 @@ def penalty():
         entry_services.save_entry(new, form, checked, judge, submit=True)
     except lifecycle.TransitionError as error:
         abort(error.status, entry_services.transition_message(error))
+    except uploads.UploadRejected as refused:
+        abort(refused.status, str(refused.message))
     flash(_("Đã ghi nhận vi phạm; kết quả đang chờ xác nhận."), "success")
     return redirect(url_for("judging.entry", entry_id=new.id))
