@@ -56,7 +56,7 @@ class UploadRejected(Exception):
     """A file we will not keep; `message` is shown at the form field, `status` is the HTTP one."""
 
     def __init__(self, message: str, status: int = 400) -> None:
-        super().__init__(str(message))
+        super().__init__(message)
         self.message = message
         self.status = status
 
@@ -243,7 +243,7 @@ class Staging:
             # A full disk or a broken upload folder: say so, and keep nothing.
             raise UploadRejected(_l("Máy chủ không lưu được tệp minh chứng lúc này (ổ đĩa đầy "
                                     "hoặc thư mục lưu trữ bị lỗi). Chưa có gì được lưu; vui "
-                                    "lòng thử lại sau."), 507) from None
+                                    "lòng thử lại sau."), 503) from None
         return Evidence(
             stored_name=stored_name, original_name=checked.original_name,
             content_type=checked.content_type, size=checked.size, sha256=checked.sha256,
