@@ -143,6 +143,76 @@ def standings_rebuild() -> None:
     click.echo(f"Đã tính lại {count} dòng tổng hợp; {changed} dòng khác với trước khi tính lại.")
 
 
+@users_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def users_import(file: Path) -> None:
+    """Import users from FILE (columns: username, full_name, role, unit_code[, password])."""
+    rows = imports.read_rows(file.read_bytes(), str(file))
+    plan = imports.plan_users(rows, str(file))
+    if not plan.ok:
+        _fail(InvalidData(plan.problems))
+    count = plan.apply()
+    db.session.commit()
+    click.echo(f"Đã nhập {count} tài khoản.")
+    for username, password in plan.issued.items():
+        click.echo(f"  {username:<24} {password}")
+
+
+targets_cli = AppGroup("targets", help="Chỉ tiêu giao: nhập từ CSV/XLSX.")
+
+
+@targets_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def targets_import(file: Path) -> None:
+    """Import target overrides of the active drive (columns: criterion_code, block, unit_code, target)."""
+    drive = _require_drive()
+    try:
+        count = imports.run_import(file, imports.plan_targets, drive)
+    except InvalidData as error:
+        _fail(error)
+    click.echo(f"Đã nhập {count} chỉ tiêu.")
+
+
+@click.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(file: Path) -> None:
+    """Back up the whole database to FILE: .sqlite (SQLite online copy) or .json (any database)."""
+    from competition import backup
+
+    try:
+        if file.suffix == ".sqlite":
+            backup.backup_sqlite(file)
+        else:
+            file.write_text(backup.dumps(), encoding="utf-8")
+    except backup.RestoreError as error:
+        click.echo(str(error), err=True)
+        sys.exit(1)
+    click.echo(f"Đã sao lưu vào {file}.")
+
+
+@click.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--replace", is_flag=True, help="Xóa toàn bộ dữ liệu hiện có trước khi khôi phục.")
+def restore_command(file: Path, replace: bool) -> None:
+    """Restore the whole database from FILE (.json, or .sqlite for SQLite)."""
+    from competition import backup
+
+    try:
+        if file.suffix == ".sqlite":
+            backup.restore_sqlite(file)
+            click.echo(f"Đã khôi phục từ {file}.")
+            return
+        counts = backup.restore(backup.parse(file.read_bytes()), replace=replace)
+    except backup.RestoreError as error:
+        db.session.rollback()
+        click.echo(f"Không khôi phục được: {error}", err=True)
+        sys.exit(1)
+    db.session.commit()
+    click.echo(f"Đã khôi phục {sum(counts.values())} dòng. Các tài khoản cần được đặt mật khẩu mới "
+               "(trang Quản trị hoặc `users create`).")
+
+
 def register_commands(app: Flask) -> None:
-    for command in (drive_cli, units_cli, users_cli, entries_cli, demo_command, standings_cli):
+    for command in (drive_cli, units_cli, users_cli, entries_cli, demo_command, standings_cli,
+                    targets_cli, backup_command, restore_command):
         app.cli.add_command(command)

@@ -34,7 +34,10 @@ def units():
 def _unit_form(unit: Unit | None):
     form = UnitForm(obj=unit)
     excluded = ({unit.id} | services.descendants(unit)) if unit else set()
-    form.parent_id.choices = [(0, _("— Không có (cấp cao nhất) —"))] + services.unit_choices(excluded)
+    top = [(0, _("— Không có (cấp cao nhất) —"))]
+    # Every unit passes the select's own check, so a move into the subtree gets the clear message
+    # below; the page then offers only the allowed parents.
+    form.parent_id.choices = top + services.unit_choices()
     form.block_id.choices = [(0, _("— Không xếp hạng —"))] + [
         (b.id, b.name) for b in _ordered_blocks()
     ]
@@ -68,6 +71,7 @@ def _unit_form(unit: Unit | None):
             db.session.commit()
             flash(_("Đã lưu đơn vị «%(name)s».", name=unit.name), "success")
             return redirect(url_for("admin.units"))
+    form.parent_id.choices = top + services.unit_choices(excluded)
     return render_template("admin/unit_form.html", form=form, unit=unit), _status()
 
 
