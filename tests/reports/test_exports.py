@@ -61,8 +61,9 @@ def test_standings_export_has_every_block_with_the_service_totals(world, make_vi
         "Khối Công đoàn cơ sở trực thuộc",
     }
     book = openpyxl.load_workbook(io.BytesIO(admin.get("/bao-cao/xuat/xep-hang.xlsx").data))
-    assert book.sheetnames == ["Khối LĐLĐ huyện, thành phố",
-                               "Khối Công đoàn ngành và Công đo", "Khối Công đoàn cơ sở trực thuộc"]  # 31 characters at most
+    # A sheet's name holds at most 31 characters.
+    assert book.sheetnames == ["Khối LĐLĐ huyện, thành phố", "Khối Công đoàn ngành và Công đo",
+                               "Khối Công đoàn cơ sở trực thuộc"]
 
 
 def test_audit_export_lists_report_filing_with_who_and_when(world, make_visitor):
