@@ -110,7 +110,7 @@ def leaderboard(block_code: str | None = None):
         abort(400, _("Không có đơn vị cấp trên này trong khối."))
     shown = [r for r in rows if not parent or units[r.unit.code].parent_code == parent]
     series = history.points_over_time(drive, view.cutoff)
-    top = [r.unit for r in rows[:TOP_UNITS]]
+    top = [r.unit for r in shown[:TOP_UNITS]]
     return render_template(
         "public/leaderboard.html",
         **_common(drive),
