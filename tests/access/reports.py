@@ -42,18 +42,13 @@ def cases(world):
              data={"reason": "Bổ sung số liệu"}),
         Case("reports.printable", "GET", f"{OWN}/in", STAFF_AND_A),
         Case("reports.download", "GET", f"{OWN}/tai-ve.docx", STAFF_AND_A),
-        Case("reports.download", "GET", f"{OWN}/tai-ve.xlsx", STAFF_AND_A),
         Case("reports.summary", "GET", "/bao-cao/tong-hop?thang=2021-04", STAFF),
         Case("reports.summary_printable", "GET", "/bao-cao/tong-hop/2021-04/in", STAFF),
         Case("reports.summary_download", "GET", "/bao-cao/tong-hop/2021-04/tai-ve.docx", STAFF),
-        Case("reports.summary_download", "GET", "/bao-cao/tong-hop/2021-04/tai-ve.xlsx", STAFF),
         Case("reports.exports_page", "GET", "/bao-cao/xuat", STAFF),
         Case("reports.export_entries", "GET", "/bao-cao/xuat/ket-qua.csv", STAFF),
-        Case("reports.export_entries", "GET", "/bao-cao/xuat/ket-qua.xlsx", STAFF),
         Case("reports.export_standings", "GET", "/bao-cao/xuat/xep-hang.csv", STAFF),
-        Case("reports.export_standings", "GET", "/bao-cao/xuat/xep-hang.xlsx", STAFF),
         Case("reports.export_audit", "GET", "/bao-cao/xuat/nhat-ky.csv", only("admin")),
-        Case("reports.export_audit", "GET", "/bao-cao/xuat/nhat-ky.xlsx", only("admin")),
     ]
 
 
