@@ -50,6 +50,8 @@ def from_environment(instance_path: Path) -> dict:
         "BABEL_DEFAULT_LOCALE": "vi",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
         "LANGUAGES": ["vi", "en"],
+        # The catalogues live at the repository's top (translations/), not inside the package.
+        "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).resolve().parent.parent / "translations"),
         "CHARTJS_CDN": "https://cdn.jsdelivr.net/npm/chart.js@4.4.7/dist/chart.umd.js",
         # The integrity hash of that exact file (tests check it against the npm package).
         "CHARTJS_SRI": "sha384-zYPBGXwO4633CABX/5Spf6emCKUJCfoOkhOMYyxMsatqQZPnDblmmOewfjsIVWCM",
