@@ -117,7 +117,11 @@ def _move(
         entry.verified_at = None
     after = audit.entry_snapshot(entry)
     if was_verified or status == S.VERIFIED:
-        db.session.flush()
+        try:
+            db.session.flush()
+        except StaleDataError:
+            # Another transaction changed the entry between our read and this write.
+            raise Conflict(entry) from None
         old, new = standings.count_entry(entry, counted=status == S.VERIFIED)
         standings.bump_version(entry.criterion.drive_id)
         after["points_delta"] = str(
