@@ -141,7 +141,7 @@ def _tallies_until(drive: Drive, cutoff: datetime) -> dict[tuple[str, str], scor
             Entry.unit_id,
             Entry.criterion_id,
             func.sum(func.coalesce(Entry.verified_quantity, Entry.quantity)).label("quantity"),
-            func.count().label("items"),
+            func.count().label("verified"),
             func.max(Entry.activity_date).label("latest"),
         )
         .where(
@@ -153,7 +153,7 @@ def _tallies_until(drive: Drive, cutoff: datetime) -> dict[tuple[str, str], scor
         .subquery()
     )
     rows = db.session.execute(
-        select(Unit.code, Criterion.code, sums.c.quantity, sums.c.items, sums.c.latest)
+        select(Unit.code, Criterion.code, sums.c.quantity, sums.c.verified, sums.c.latest)
         .join(Unit, Unit.id == sums.c.unit_id)
         .join(Criterion, Criterion.id == sums.c.criterion_id)
     ).all()

@@ -1,0 +1,96 @@
+"""Two workers on one database never disagree for longer than one request.
+
+Each worker (an app instance) keeps boards in its cache — its own memory, or
+Redis shared by all when REDIS_URL is set — under the standings version that
+every score change bumps in the same transaction. A change committed through
+one worker shows on the very next request to the other.
+"""
+
+from __future__ import annotations
+
+import os
+from decimal import Decimal
+
+import pytest
+
+from bench.queries import counting_queries
+from competition import create_app, lifecycle
+from competition.extensions import db
+from competition.models import EntryStatus
+from tests import factories
+from tests.conftest import IN_CI, IsolatedClient
+
+REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
+BOARD = "/api/v1/leaderboard"
+BOARD_PAGE = "/bang-xep-hang"
+
+
+def _redis_or_skip() -> str:
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_TEST_URL).flushdb()
+    except redis.exceptions.ConnectionError:
+        if IN_CI:
+            pytest.fail(f"Redis at {REDIS_TEST_URL} is required in CI", pytrace=False)
+        pytest.skip(f"no Redis at {REDIS_TEST_URL}")
+    return REDIS_TEST_URL
+
+
+@pytest.fixture(params=["per-process", "redis"])
+def workers(request, app):
+    """Two app instances on the test database: with their own caches, or sharing Redis."""
+    redis_url = _redis_or_skip() if request.param == "redis" else ""
+    app.config["REDIS_URL"] = redis_url
+    app.extensions.pop("thidua_cache", None)
+    other = create_app({**app.config, "REDIS_URL": redis_url})
+    other.test_client_class = IsolatedClient
+    yield app.test_client(), other.test_client()
+    with other.app_context():
+        db.engine.dispose()
+
+
+def _total(client, unit_code: str) -> Decimal:
+    response = client.get(BOARD)
+    assert response.status_code == 200
+    rows = [row for block in response.get_json()["blocks"] for row in block["rows"]]
+    return Decimal(next(row["total"] for row in rows if row["unit"]["code"] == unit_code))
+
+
+def test_a_verification_through_one_worker_shows_on_the_next_request_of_another(world, workers):
+    first, second = workers
+    news = factories.entry(world.bao_lam, factories.criterion(world.drive, "TB"), 15,
+                           status=EntryStatus.SUBMITTED)
+    before = _total(second, "BLAM")
+    assert _total(first, "BLAM") == before  # both workers now hold the board in cache
+
+    lifecycle.verify(news, world.judge)  # in the first worker's app context
+    db.session.commit()
+
+    after = _total(second, "BLAM")
+    assert after > before
+    assert _total(first, "BLAM") == after
+
+
+def test_a_reopened_entry_leaves_the_board_of_the_other_worker_at_once(world, workers):
+    first, second = workers
+    news = factories.entry(world.bao_lam, factories.criterion(world.drive, "TB"), 15,
+                           status=EntryStatus.VERIFIED)
+    counted = _total(second, "BLAM")
+
+    lifecycle.reopen(news, world.judge, "Xem lại số liệu")
+    db.session.commit()
+
+    assert _total(second, "BLAM") < counted
+
+
+def test_a_repeat_visit_to_the_board_costs_at_most_three_queries(world, client):
+    factories.entry(world.bao_lam, factories.criterion(world.drive, "TB"), 4,
+                    status=EntryStatus.VERIFIED)
+    for path in (BOARD_PAGE, BOARD):
+        first = client.get(path)
+        assert first.status_code == 200 and first.headers.get("ETag"), path
+        with counting_queries(db.engine) as log:
+            repeat = client.get(path, headers={"If-None-Match": first.headers["ETag"]})
+        assert repeat.status_code == 304, path
+        assert log.count <= 3, f"{path}: {log.count} queries\n{log}"
