@@ -158,6 +158,26 @@ def users_import(file: Path) -> None:
         click.echo(f"  {username:<24} {password}")
 
 
+@users_cli.command("set-password")
+@click.option("--username", required=True)
+@click.password_option("--password", help="Ít nhất 10 ký tự.")
+def users_set_password(username: str, password: str) -> None:
+    """Set a user's password (e.g. the first admin after a restore); signs them out everywhere."""
+    from competition.accounts.passwords import password_problem
+
+    user = db.session.scalars(select(User).where(User.username == username)).first()
+    if user is None:
+        raise click.BadParameter(f"không có tài khoản «{username}»", param_hint="--username")
+    problem = password_problem(password, username)
+    if problem:
+        raise click.BadParameter(problem, param_hint="--password")
+    user.set_password(password)
+    user.must_change_password = False
+    audit.record("user.password", user, unit_id=user.unit_id, actor_name="cli")
+    db.session.commit()
+    click.echo(f"Đã đặt mật khẩu cho {username}.")
+
+
 targets_cli = AppGroup("targets", help="Chỉ tiêu giao: nhập từ CSV/XLSX.")
 
 

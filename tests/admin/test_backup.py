@@ -131,6 +131,12 @@ def test_cli_backup_and_restore_through_json(app, world, runner, tmp_path):
     db.session.expire_all()
     assert _board(standings.active_drive()) == board
     assert _log()[:len(log)] == log
+    reset = runner.invoke(args=["users", "set-password", "--username", "admin"],
+                          input="mot-mat-khau-moi\nmot-mat-khau-moi\n")
+    assert reset.exit_code == 0, reset.output
+    db.session.expire_all()
+    assert db.session.scalars(select(User).where(User.username == "admin")).one().check_password(
+        "mot-mat-khau-moi")
 
 
 @pytest.mark.skipif(ON_POSTGRES, reason="the online copy is SQLite's; PostgreSQL uses the JSON route")
