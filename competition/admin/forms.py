@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -25,6 +24,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
+# WTForms' own field messages (a bad date, a bad choice) in the reader's language.
+from competition.entries.forms import VietnameseForm
 from competition.models import Role, UnitKind
 from competition.scoring import Measure
 
@@ -63,7 +64,7 @@ def _required():
     return [DataRequired(REQUIRED)]
 
 
-class DriveForm(FlaskForm):
+class DriveForm(VietnameseForm):
     code = StringField(_l("Số, ký hiệu kế hoạch"), validators=[*_required(), Length(max=64), CODE])
     title = TextAreaField(_l("Tên đợt thi đua"), validators=[*_required(), Length(max=500)])
     issuer = StringField(_l("Cơ quan ban hành"), validators=[*_required(), Length(max=200)])
@@ -105,7 +106,7 @@ class DriveForm(FlaskForm):
             )
 
 
-class PhaseForm(FlaskForm):
+class PhaseForm(VietnameseForm):
     code = StringField(_l("Mã đợt"), validators=[*_required(), Length(max=32), CODE])
     name = StringField(_l("Tên đợt"), validators=[*_required(), Length(max=200)])
     description = TextAreaField(_l("Nội dung tuyên truyền"), validators=[Length(max=2000)])
@@ -117,12 +118,12 @@ class PhaseForm(FlaskForm):
             raise ValidationError(_l("Ngày kết thúc phải sau ngày bắt đầu."))
 
 
-class BlockForm(FlaskForm):
+class BlockForm(VietnameseForm):
     code = StringField(_l("Mã khối"), validators=[*_required(), Length(max=32), CODE])
     name = StringField(_l("Tên khối"), validators=[*_required(), Length(max=200)])
 
 
-class CriterionForm(FlaskForm):
+class CriterionForm(VietnameseForm):
     code = StringField(_l("Mã tiêu chí"), validators=[*_required(), Length(max=16), CODE])
     name = TextAreaField(_l("Tên tiêu chí"), validators=[*_required(), Length(max=300)])
     group = StringField(_l("Nhóm"), validators=[Length(max=100)])
@@ -151,7 +152,7 @@ class CriterionForm(FlaskForm):
             raise ValidationError(_l("Chỉ tiêu chí đếm số lượng mới là tiêu chí tuyên truyền."))
 
 
-class UnitForm(FlaskForm):
+class UnitForm(VietnameseForm):
     code = StringField(_l("Mã đơn vị"), validators=[*_required(), Length(max=32), CODE])
     name = StringField(_l("Tên đơn vị"), validators=[*_required(), Length(max=200)])
     kind = SelectField(_l("Loại đơn vị"), choices=list(KIND_NAMES.items()))
@@ -164,7 +165,7 @@ class UnitForm(FlaskForm):
     active = BooleanField(_l("Đang hoạt động"), default=True)
 
 
-class UserForm(FlaskForm):
+class UserForm(VietnameseForm):
     username = StringField(
         _l("Tên đăng nhập"),
         validators=[*_required(), Length(min=3, max=64),
@@ -182,16 +183,16 @@ class UserForm(FlaskForm):
             raise ValidationError(_l("Cán bộ đơn vị phải thuộc một đơn vị."))
 
 
-class ImportForm(FlaskForm):
+class ImportForm(VietnameseForm):
     kind = SelectField(_l("Loại dữ liệu"), choices=list(IMPORT_KINDS.items()))
     file = FileField(_l("Tệp CSV hoặc XLSX"), validators=[FileRequired(_l("Hãy chọn một tệp."))])
 
 
-class RestoreForm(FlaskForm):
+class RestoreForm(VietnameseForm):
     file = FileField(_l("Tệp sao lưu JSON"), validators=[FileRequired(_l("Hãy chọn một tệp."))])
 
 
-class PasteForm(FlaskForm):
+class PasteForm(VietnameseForm):
     criterion_id = SelectField(_l("Tiêu chí"), coerce=int)
     values = TextAreaField(
         _l("Giá trị (mỗi dòng một đơn vị, theo thứ tự trong bảng)"),
