@@ -17,7 +17,7 @@ from werkzeug.exceptions import HTTPException
 
 # Links a crawler must not follow: they change the visitor's own state, not the site's.
 NOT_FOLLOWED = ("/tai-khoan/ngon-ngu/", "/tai-khoan/dang-xuat")
-PER_ENDPOINT = 3  # pages of one kind (one unit page, one entry page...) are alike
+PER_ENDPOINT = 2  # pages of one kind (one unit page, one entry page...) are alike
 
 
 @dataclass
@@ -154,8 +154,9 @@ def crawl(app: Flask, client, limit: int = 250) -> list[Page]:
     while queue and len(pages) < limit:
         path = queue.popleft()
         response = client.get(path)
-        page = parse(path, response.status_code, response.content_type or "",
-                     response.get_data(as_text=True))
+        kind = response.content_type or ""
+        page = parse(path, response.status_code, kind,
+                     response.get_data(as_text=True) if kind.startswith("text/html") else "")
         pages.append(page)
         for link in page.links:
             parts = urlsplit(link)
