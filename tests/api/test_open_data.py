@@ -8,8 +8,7 @@ import pytest
 
 from competition import standings
 from competition.demo import load_demo
-from competition.extensions import db
-from competition.models import EntryStatus, Unit
+from competition.models import EntryStatus
 from tests import factories
 
 
@@ -48,18 +47,18 @@ def test_leaderboard_numbers_equal_the_scoring_service_for_the_demo(client, demo
     assert compared == 23  # every ranked demo unit
 
 
-def test_decimals_are_strings_and_counts_integers(client, demo):
+def test_decimals_are_strings_and_counts_integers(client, scored):
     row = client.get("/api/v1/leaderboard").get_json()["blocks"][0]["rows"][0]
     assert isinstance(row["total"], str) and isinstance(row["percent"], str)
     assert isinstance(row["rank"], int) and isinstance(row["criteria_met"], int)
     assert all(isinstance(c["points"], str) for c in row["criteria"])
 
 
-def test_unit_report_matches_its_page_numbers(client, demo):
+def test_unit_report_matches_the_scoring_service(client, scored):
     body = client.get("/api/v1/units/HOAAN").get_json()
-    standing = standings.standing_of(standings.public_standings(demo), "HOAAN")
-    unit = db.session.scalars(db.select(Unit).where(Unit.code == "HOAAN")).one()
-    declared = standings.projected_standing(demo, unit)
+    standing = standings.standing_of(standings.public_standings(scored.drive), "HOAAN")
+    declared = standings.projected_standing(scored.drive, scored.hoa_an)
+    assert declared.total > standing.total
     assert Decimal(body["standing"]["total"]) == standing.total
     assert Decimal(body["declared"]["total"]) == declared.total
     assert body["history"][-1] == {"date": "2021-05-10", "total": str(standing.total)}
@@ -67,7 +66,7 @@ def test_unit_report_matches_its_page_numbers(client, demo):
     assert sum(p["activities"] for p in body["propaganda"]) > 0
 
 
-def test_unknown_unit_is_a_json_404(client, demo):
+def test_unknown_unit_is_a_json_404(client, world):
     response = client.get("/api/v1/units/KHONG-CO")
     assert response.status_code == 404
     assert response.get_json()["error"]["status"] == 404

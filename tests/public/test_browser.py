@@ -44,46 +44,57 @@ AXE_URL = "/__tests__/axe.min.js"
 OVERFLOW = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
 
 
+VIEWPORTS = ("phone", "desktop")
+
+
 @pytest.fixture
 def site(app, request) -> str:
     load_demo()
     return request.getfixturevalue("live_server")
 
 
-@pytest.mark.parametrize("viewport", ["phone", "desktop"])
-def test_public_pages_draw_their_charts_and_pass_axe(site, open_page, artifacts, viewport):
-    page = open_page(viewport=viewport)
-    page.route(site + AXE_URL, lambda route: route.fulfill(
-        path=str(AXE_FILE), content_type="application/javascript"))
-    for name, (path, charts) in PAGES.items():
-        page.console_errors.clear()
-        page.goto(site + path)
-        page.wait_for_load_state("load")
-        drawn = {canvas: page.evaluate(DATASETS, canvas) for canvas in charts}
-        assert drawn == charts, f"{name}: charts drawn {drawn}"
-        page.screenshot(path=str(artifacts / f"public-{name}-{viewport}.png"), full_page=True)
-        assert page.console_errors == [], f"{name}: {page.console_errors}"
-        page.add_script_tag(url=site + AXE_URL)
-        assert page.evaluate(AXE) == [], f"{name}: accessibility violations"
-        assert page.evaluate(OVERFLOW) <= 0, f"{name}: the page scrolls sideways"
+def test_public_pages_draw_their_charts_and_pass_axe(site, open_page, artifacts):
+    for viewport in VIEWPORTS:
+        page = open_page(viewport=viewport)
+        page.route(site + AXE_URL, lambda route: route.fulfill(
+            path=str(AXE_FILE), content_type="application/javascript"))
+        for name, (path, charts) in PAGES.items():
+            _check_drawn(page, site, artifacts, viewport, name, path, charts)
 
 
-@pytest.mark.parametrize("viewport", ["phone", "desktop"])
-def test_without_the_cdn_the_tables_say_everything(site, open_page, artifacts, viewport):
-    page = open_page(viewport=viewport, cdn=False)
-    for name, (path, charts) in PAGES.items():
-        page.goto(site + path)
-        page.wait_for_load_state("load")
-        for canvas in charts:
-            figure = page.locator(f"figure:has(#{canvas})")
-            assert figure.locator(".chart-box").is_hidden(), f"{name}: empty chart box shown"
-            details = figure.locator("details.chart-table")
-            assert details.evaluate("d => d.open"), f"{name}: the table of {canvas} is folded"
-            # The block chart's numbers are the leaderboard's own table; the others carry one.
-            table = details.locator("table") if canvas != "chart-block" else page.locator(
-                "table.standings")
-            assert table.is_visible(), f"{name}: the table of {canvas} is hidden"
-            assert table.locator("tbody tr").count() > 0
-        page.screenshot(path=str(artifacts / f"public-{name}-{viewport}-no-cdn.png"),
-                        full_page=True)
-        assert page.evaluate(OVERFLOW) <= 0, f"{name}: the page scrolls sideways"
+def _check_drawn(page, site, artifacts, viewport, name, path, charts):
+    page.console_errors.clear()
+    page.goto(site + path)
+    page.wait_for_load_state("load")
+    drawn = {canvas: page.evaluate(DATASETS, canvas) for canvas in charts}
+    assert drawn == charts, f"{name}: charts drawn {drawn}"
+    page.screenshot(path=str(artifacts / f"public-{name}-{viewport}.png"), full_page=True)
+    assert page.console_errors == [], f"{name}: {page.console_errors}"
+    page.add_script_tag(url=site + AXE_URL)
+    assert page.evaluate(AXE) == [], f"{name}: accessibility violations"
+    assert page.evaluate(OVERFLOW) <= 0, f"{name}: the page scrolls sideways"
+
+
+def test_without_the_cdn_the_tables_say_everything(site, open_page, artifacts):
+    for viewport in VIEWPORTS:
+        page = open_page(viewport=viewport, cdn=False)
+        for name, (path, charts) in PAGES.items():
+            _check_tables(page, site, artifacts, viewport, name, path, charts)
+
+
+def _check_tables(page, site, artifacts, viewport, name, path, charts):
+    page.goto(site + path)
+    page.wait_for_load_state("load")
+    for canvas in charts:
+        figure = page.locator(f"figure:has(#{canvas})")
+        assert figure.locator(".chart-box").is_hidden(), f"{name}: empty chart box shown"
+        details = figure.locator("details.chart-table")
+        assert details.evaluate("d => d.open"), f"{name}: the table of {canvas} is folded"
+        # The block chart's numbers are the leaderboard's own table; the others carry one.
+        table = details.locator("table") if canvas != "chart-block" else page.locator(
+            "table.standings")
+        assert table.is_visible(), f"{name}: the table of {canvas} is hidden"
+        assert table.locator("tbody tr").count() > 0
+    page.screenshot(path=str(artifacts / f"public-{name}-{viewport}-no-cdn.png"),
+                    full_page=True)
+    assert page.evaluate(OVERFLOW) <= 0, f"{name}: the page scrolls sideways"
