@@ -26,6 +26,8 @@ from competition.public.labels import CLASSIFICATION_LABELS
 TOP_UNITS = 5
 CHANGES_PER_PAGE = 30
 UNIT_ENTRIES_PER_PAGE = 20
+# The entries area serves evidence files (public ones to anyone); without it, names only.
+EVIDENCE_ENDPOINTS = ("entries.evidence_file", "entries.evidence")
 
 
 def _drive_or_empty():
@@ -49,7 +51,9 @@ def _common(drive) -> dict:
         "view": view_point,
         "blocks": {b.code: b for b in standings.blocks()},
         "channel_names": {str(k): v for k, v in CHANNEL_NAMES.items()},
-        "evidence_endpoint": "entries.evidence_file" in current_app.view_functions,
+        "evidence_endpoint": next(
+            (e for e in EVIDENCE_ENDPOINTS if e in current_app.view_functions), None
+        ),
         "moment": history.moment_of(view_point.cutoff),
     }
 

@@ -90,15 +90,19 @@ def test_unit_page_links_public_evidence_files_only(client, scored):
     entry = db.session.scalars(
         db.select(factories.Entry).where(factories.Entry.title == "Tin bài tháng Tư")
     ).one()
+    public = Evidence(entry=entry, stored_name="a" * 32, original_name="anh-cong-khai.jpg",
+                      content_type="image/jpeg", is_public=True)
     db.session.add_all([
         Evidence(entry=entry, url="https://baocaobang.vn/tin-bau-cu"),
-        Evidence(entry=entry, stored_name="a" * 32, original_name="anh-cong-khai.jpg",
-                 content_type="image/jpeg", is_public=True),
+        public,
         Evidence(entry=entry, stored_name="b" * 32, original_name="danh-sach-rieng.pdf",
                  content_type="application/pdf", is_public=False),
     ])
     db.session.commit()
-    page = text(client.get("/don-vi-thi-dua/hoaan"))
+    response = client.get("/don-vi-thi-dua/hoaan")
+    page = text(response)
+    # The file is linked through the entries area's evidence route, which serves public files.
+    assert f'href="/don-vi/minh-chung/{public.id}"' in response.get_data(as_text=True)
     assert "https://baocaobang.vn/tin-bau-cu" in page
     assert "anh-cong-khai.jpg" in page
     assert "danh-sach-rieng.pdf" not in page
