@@ -217,7 +217,7 @@ def test_dashboard_shows_targets_pending_projection_and_what_is_missing(app, wor
     # TB in Khối huyện: target 30, 12 verified → 10 × 12/30 = 4,00 now; with the 9 pending
     # 10 × 21/30 = 7,00 projected; 18 items still missing.
     assert "4,00 / 10" in page
-    assert '<td class="num projected">7,00</td>' in page
+    assert 'data-label="Dự kiến">7,00</td>' in page
     assert "Còn 18 tin bài" in page
     assert "Điểm dự kiến" in page and "Hạng 1 / 2" in page
 
