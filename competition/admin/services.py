@@ -9,6 +9,7 @@ import hashlib
 import re
 import secrets
 import string
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -248,10 +249,22 @@ class StagedFile:
     data: bytes
 
 
+STAGED_MAX_AGE = 24 * 3600
+
+
 def _stage_dir() -> Path:
-    folder = Path(current_app.instance_path) / "staged"
+    """Beside the evidence folder (never under static/), so it lives wherever uploads live."""
+    folder = Path(current_app.config["UPLOAD_DIR"]).parent / "staged"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def _forget_stale_uploads() -> None:
+    """Files previewed and never committed are removed after a day."""
+    limit = time.time() - STAGED_MAX_AGE
+    for path in _stage_dir().iterdir():
+        if path.is_file() and path.stat().st_mtime < limit:
+            path.unlink(missing_ok=True)
 
 
 def stage_upload(kind: str, name: str, data: bytes) -> str:
@@ -260,6 +273,7 @@ def stage_upload(kind: str, name: str, data: bytes) -> str:
     The browser only ever holds the token; the bytes and their hash stay on the
     server, so the commit applies exactly the file that was previewed.
     """
+    _forget_stale_uploads()
     token = secrets.token_urlsafe(18)
     (_stage_dir() / token).write_bytes(data)
     staged = dict(session.get(STAGED_KEY, {}))
