@@ -139,27 +139,36 @@ def change_log(
     what the judges did; events after the public cut-off stay hidden with the
     board they would move.
     """
-    query = (
-        select(AuditEvent, Unit.code, Unit.name, Unit.slug, Criterion.code, Criterion.name,
-               Criterion.unit_label)
-        .join(Entry, AuditEvent.object_id == cast(Entry.id, String))
-        .join(Unit, Entry.unit_id == Unit.id)
+    drive_entries = (
+        select(cast(Entry.id, String))
         .join(Criterion, Entry.criterion_id == Criterion.id)
-        .where(
-            AuditEvent.object_type == "entry",
-            AuditEvent.action.in_(CHANGE_ACTIONS),
-            Criterion.drive_id == drive.id,
-        )
+        .where(Criterion.drive_id == drive.id)
+    )
+    query = select(AuditEvent).where(
+        AuditEvent.object_type == "entry",
+        AuditEvent.action.in_(CHANGE_ACTIONS),
+        AuditEvent.object_id.in_(drive_entries),
     )
     if cutoff is not None:
         query = query.where(AuditEvent.at <= cutoff)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = db.session.execute(
+    events = db.session.scalars(
         query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
         .limit(per_page).offset((page - 1) * per_page)
     ).all()
+    entries = {
+        str(entry_id): row
+        for entry_id, *row in db.session.execute(
+            select(Entry.id, Unit.code, Unit.name, Unit.slug, Criterion.code, Criterion.name,
+                   Criterion.unit_label)
+            .join(Unit, Entry.unit_id == Unit.id)
+            .join(Criterion, Entry.criterion_id == Criterion.id)
+            .where(Entry.id.in_([int(e.object_id) for e in events]))
+        )
+    }
     changes = []
-    for event, code, name, slug, criterion_code, criterion_name, label in rows:
+    for event in events:
+        code, name, slug, criterion_code, criterion_name, label = entries[event.object_id]
         after = event.after or {}
         changes.append(Change(
             at=event.at, action=event.action, unit_code=code, unit_name=name, unit_slug=slug,
