@@ -431,10 +431,15 @@ def rebuild(drive: Drive) -> int:
         .where(Entry.status == EntryStatus.VERIFIED, Entry.criterion_id.in_(criterion_ids))
         .group_by(Entry.unit_id, Entry.criterion_id)
     )
-    written = db.session.execute(
+    db.session.execute(
         CriterionTally.__table__.insert().from_select(
             ["unit_id", "criterion_id", "quantity", "items", "latest_activity"], sums
         )
-    ).rowcount
+    )
     bump_version(drive.id)
-    return written
+    # Counted afterwards: not every driver reports the rows an INSERT … SELECT wrote.
+    return db.session.scalar(
+        select(func.count())
+        .select_from(CriterionTally)
+        .where(CriterionTally.criterion_id.in_(criterion_ids))
+    )

@@ -1,0 +1,283 @@
+"""Measure the board and the standings at scale and print one table: `bench/run.py --help`.
+
+Needs databases made by `bench/generate.py` (a small one with 10,000 entries
+and a large one with 1,000,000, same units) for each engine measured. Every
+ratio is measured side by side in one run — board and static file, small and
+large database, rebuild and scan alternate — so machine noise cancels.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import func, select, text  # noqa: E402
+
+from bench.generate import BENCH_TODAY, data_app, driver_url  # noqa: E402
+from bench.queries import counting_queries  # noqa: E402
+from competition import lifecycle, standings  # noqa: E402
+from competition.extensions import db  # noqa: E402
+from competition.models import Entry, EntryStatus, Role, User  # noqa: E402
+
+
+@dataclass
+class Engine:
+    name: str
+    small: str
+    large: str
+    figures: dict[str, str] = field(default_factory=dict)
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sqlite", nargs=2, metavar=("SMALL_URL", "LARGE_URL"))
+    parser.add_argument("--postgresql", nargs=2, metavar=("SMALL_URL", "LARGE_URL"))
+    parser.add_argument("--board-path", default="/bang-xep-hang/nganh",
+                        help="the board page served by gunicorn and weighed")
+    parser.add_argument("--verifies", type=int, default=40, help="entries verified per database")
+    parser.add_argument("--rounds", type=int, default=3, help="rebuild/scan rounds")
+    parser.add_argument("--seconds", type=int, default=10, help="wrk duration per run")
+    parser.add_argument("--warm-timeout", type=int, default=900,
+                        help="seconds a worker may take to compute the first board")
+    return parser.parse_args(argv)
+
+
+# --- (2) verify cost ---------------------------------------------------------
+
+
+def _judge() -> User:
+    return db.session.scalars(
+        select(User).where(User.role == Role.JUDGE, User.unit_id.is_(None))).first()
+
+
+def _submitted_ids(url: str, count: int) -> list[int]:
+    """Random submitted entries: drawn per entry, so busy units come up as often as they report."""
+    app = data_app(url)
+    with app.app_context():
+        ids = db.session.scalars(
+            select(Entry.id).where(Entry.status == EntryStatus.SUBMITTED)
+            .order_by(func.random()).limit(count)).all()
+        db.session.remove()
+        db.engine.dispose()
+    return list(ids)
+
+
+def verify_growth(engine: Engine, count: int) -> None:
+    small_ids, large_ids = _submitted_ids(engine.small, count), _submitted_ids(engine.large, count)
+    apps = {url: data_app(url) for url in (engine.small, engine.large)}
+    timings: dict[str, list[float]] = {engine.small: [], engine.large: []}
+    for small_id, large_id in zip(small_ids, large_ids, strict=False):
+        for url, entry_id in ((engine.small, small_id), (engine.large, large_id)):
+            with apps[url].app_context():
+                entry, judge = db.session.get(Entry, entry_id), _judge()
+                started = time.perf_counter()
+                lifecycle.verify(entry, judge)
+                db.session.commit()
+                timings[url].append(time.perf_counter() - started)
+                lifecycle.reopen(entry, judge, "bench: hoàn nguyên")
+                db.session.commit()
+                db.session.remove()
+    small, large = (statistics.median(timings[u]) for u in (engine.small, engine.large))
+    engine.figures["verify_small_ms"] = f"{small * 1000:.2f}"
+    engine.figures["verify_large_ms"] = f"{large * 1000:.2f}"
+    engine.figures["verify_growth"] = f"{large / small:.2f}"
+    for app in apps.values():
+        with app.app_context():
+            db.engine.dispose()
+
+
+# --- (3) rebuild vs one scan -------------------------------------------------
+
+SCAN = text(
+    "SELECT unit_id, criterion_id, SUM(COALESCE(verified_quantity, quantity)), COUNT(*), "
+    "MAX(activity_date) FROM entry WHERE status = 'verified' GROUP BY unit_id, criterion_id"
+)
+
+
+def rebuild_vs_scan(engine: Engine, rounds: int) -> None:
+    app = data_app(engine.large)
+    scans, rebuilds = [], []
+    with app.app_context():
+        drive = standings.active_drive()
+        for _ in range(rounds):
+            started = time.perf_counter()
+            db.session.execute(SCAN).all()
+            db.session.commit()
+            scans.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            standings.rebuild(drive)
+            db.session.commit()
+            rebuilds.append(time.perf_counter() - started)
+        db.session.remove()
+        db.engine.dispose()
+    scan, rebuild = statistics.median(scans), statistics.median(rebuilds)
+    engine.figures["scan_s"] = f"{scan:.2f}"
+    engine.figures["rebuild_s"] = f"{rebuild:.2f}"
+    engine.figures["rebuild_scan"] = f"{rebuild / scan:.2f}"
+
+
+# --- (1) board vs static, (4) memory -----------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _get(url: str, timeout: float) -> bytes:
+    with urllib.request.urlopen(url, timeout=timeout) as response:
+        return response.read()
+
+
+def _wrk(url: str, seconds: int) -> float:
+    command = ["wrk", "-t2", "-c8", f"-d{seconds}s", "--timeout", "120s", url]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if non_2xx:
+        raise RuntimeError(f"wrk saw {non_2xx.group(1)} failed responses from {url}")
+    done = int(re.search(r"(\d+) requests in", out).group(1))
+    if done == 0:
+        raise RuntimeError(f"no response from {url} within {seconds} s")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+
+def _peak_rss_mb(pid: int) -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024
+
+
+def board_vs_static(engine: Engine, path: str, seconds: int, warm_timeout: int) -> None:
+    """Gunicorn (2 workers) serves the board and a same-size file from static/, in turns."""
+    port = _free_port()
+    env = {**os.environ, "DATABASE_URL": engine.large, "COMPETITION_TODAY": BENCH_TODAY.isoformat(),
+           "REDIS_URL": ""}
+    server = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}",
+         "--timeout", str(warm_timeout), "app:app"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    static_file = None
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                _get(base + "/static/css/app.css", 1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        # Each worker computes the board once (per-process cache); ask until both have.
+        body = b""
+        for _ in range(6):
+            body = _get(base + path, warm_timeout)
+        static_file = ROOT / "static" / f"bench-{os.getpid()}.html"
+        static_file.write_bytes(os.urandom(len(body) // 2).hex().encode()[: len(body)])
+        board, static = [], []
+        for _ in range(2):
+            board.append(_wrk(base + path, seconds))
+            static.append(_wrk(f"{base}/static/{static_file.name}", seconds))
+        workers = [int(p) for p in subprocess.run(
+            ["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()]
+        engine.figures["board_rps"] = f"{sum(board) / 2:.0f}"
+        engine.figures["static_rps"] = f"{sum(static) / 2:.0f}"
+        engine.figures["board_static"] = f"{sum(board) / sum(static):.3f}"
+        engine.figures["rss"] = f"{max(_peak_rss_mb(pid) for pid in workers):.0f}"
+        engine.figures["board_bytes"] = f"{len(body)}"
+    finally:
+        if static_file is not None:
+            static_file.unlink(missing_ok=True)
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=60)
+
+
+# --- (5) queries per request ----------------------------------------------------
+
+
+def queries_per_request(engine: Engine, path: str, warm_timeout: int) -> None:
+    """Statements a board request sends with an empty cache and with a warm one (in process)."""
+    os.environ["COMPETITION_TODAY"] = BENCH_TODAY.isoformat()
+    from competition import cache, create_app
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": driver_url(engine.large), "REDIS_URL": ""})
+    client = app.test_client()
+    with app.app_context():
+        cache.backend().clear()
+        with counting_queries(db.engine) as cold:
+            assert client.get(path).status_code == 200
+        with counting_queries(db.engine) as warm:
+            assert client.get(path).status_code == 200
+        db.engine.dispose()
+    engine.figures["queries_cold"] = str(cold.count)
+    engine.figures["queries_warm"] = str(warm.count)
+
+
+# --- the table -----------------------------------------------------------------
+
+
+ROWS = [
+    ("board req/s (gunicorn, 2 workers)", "board_rps", ""),
+    ("static file req/s (same size)", "static_rps", ""),
+    ("board / static", "board_static", "≥ 0.5"),
+    ("verify median, 10k entries (ms)", "verify_small_ms", ""),
+    ("verify median, 1M entries (ms)", "verify_large_ms", ""),
+    ("verify 1M / 10k", "verify_growth", "≤ 1.5"),
+    ("GROUP BY scan of entries (s)", "scan_s", ""),
+    ("full standings rebuild (s)", "rebuild_s", ""),
+    ("rebuild / scan", "rebuild_scan", "≤ 3"),
+    ("worker peak RSS at 1M (MB)", "rss", "≤ 150"),
+    ("board HTML (bytes)", "board_bytes", ""),
+    ("SQL queries, cached board request", "queries_warm", "≤ 3"),
+    ("SQL queries, uncached board request", "queries_cold", "≤ 10"),
+]
+
+
+def table(engines: list[Engine]) -> str:
+    header = ["figure", *(e.name for e in engines), "goal"]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for label, key, goal in ROWS:
+        cells = [e.figures.get(key, "—") for e in engines]
+        lines.append("| " + " | ".join([label, *cells, goal]) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    engines = []
+    if args.sqlite:
+        engines.append(Engine("SQLite", *(driver_url(u) for u in args.sqlite)))
+    if args.postgresql:
+        engines.append(Engine("PostgreSQL", *(driver_url(u) for u in args.postgresql)))
+    if not engines:
+        sys.exit("name at least one engine: --sqlite SMALL LARGE and/or --postgresql SMALL LARGE")
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed (Debian package wrk)")
+    for engine in engines:
+        print(f"{engine.name}: verify cost …", file=sys.stderr)
+        verify_growth(engine, args.verifies)
+        print(f"{engine.name}: rebuild vs scan …", file=sys.stderr)
+        rebuild_vs_scan(engine, args.rounds)
+        print(f"{engine.name}: board vs static …", file=sys.stderr)
+        board_vs_static(engine, args.board_path, args.seconds, args.warm_timeout)
+        print(f"{engine.name}: queries per request …", file=sys.stderr)
+        queries_per_request(engine, args.board_path, args.warm_timeout)
+    print(f"Board page {args.board_path}, day pinned to {BENCH_TODAY}; gunicorn -w 2; "
+          f"wrk -t2 -c8 -d{args.seconds}s, board and static alternating twice")
+    print(table(engines))
+
+
+if __name__ == "__main__":
+    main()
