@@ -54,7 +54,7 @@ def database_template(tmp_path_factory) -> str:
     if ON_POSTGRES:
         from competition.config import _database_url
 
-        uri = _database_url(Path("/nonexistent"))
+        uri = _worker_database(_database_url(Path("/nonexistent")))
         engine = create_engine(uri)
         with engine.begin() as connection:
             connection.execute(text("DROP SCHEMA public CASCADE"))
@@ -82,14 +82,42 @@ def _empty_postgres(uri: str) -> None:
     engine.dispose()
 
 
-@pytest.fixture
-def database_uri(database_template: str, tmp_path: Path) -> str:
+def _worker_database(uri: str) -> str:
+    """Under pytest-xdist each worker gets a PostgreSQL database of its own."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker:
+        return uri
+    base, _, name = uri.rpartition("/")
+    own = f"{name}_{worker}"
+    engine = create_engine(f"{base}/postgres", isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{own}"'))
+        connection.execute(text(f'CREATE DATABASE "{own}"'))
+    engine.dispose()
+    return f"{base}/{own}"
+
+
+@pytest.fixture(scope="session")
+def worker_database(database_template: str, tmp_path_factory) -> str:
+    """The database this test process uses: reset to the template before every test."""
     if ON_POSTGRES:
-        _empty_postgres(database_template)
         return database_template
-    path = tmp_path / "test.sqlite"
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+
+
+@pytest.fixture
+def database_uri(database_template: str, worker_database: str, shared_app) -> str:
+    """An empty, migrated database for this test (the worker's, reset)."""
+    with shared_app.app_context():
+        db.engine.dispose()
+    if ON_POSTGRES:
+        _empty_postgres(worker_database)
+        return worker_database
+    path = Path(worker_database.removeprefix("sqlite:///"))
+    for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        leftover.unlink(missing_ok=True)
     shutil.copyfile(database_template, path)
-    return f"sqlite:///{path}"
+    return worker_database
 
 
 class IsolatedClient(FlaskClient):
@@ -109,21 +137,51 @@ class IsolatedClient(FlaskClient):
             db.session.commit()
 
 
-@pytest.fixture
-def app(database_uri: str, tmp_path: Path, monkeypatch):
-    monkeypatch.setenv("COMPETITION_TODAY", "2021-05-10")
-    application = create_app({
-        "TESTING": True,
-        "SQLALCHEMY_DATABASE_URI": database_uri,
-        "UPLOAD_DIR": str(tmp_path / "uploads"),
-        "SECRET_KEY": "tests-only-secret",
-        "REDIS_URL": "",
-    })
+TEST_CONFIG = {
+    "TESTING": True,
+    "SECRET_KEY": "tests-only-secret",
+    "REDIS_URL": "",
+}
+
+
+@pytest.fixture(scope="session")
+def shared_app(worker_database: str):
+    """One application for the whole run: building one costs half a second (routing
+    compiles every rule), and each test only needs a fresh database and config."""
+    application = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": worker_database})
     application.test_client_class = IsolatedClient
+    return application
+
+
+def _reset(application) -> None:
+    """Forget what an earlier test left in the shared app: caches and sign-in counters."""
+    from competition.extensions import limiter
+
+    application.extensions.pop("thidua_cache", None)
+    limiter.reset()
+
+
+@pytest.fixture
+def app(request, shared_app, database_uri: str, tmp_path: Path, monkeypatch):
+    """The application on a fresh database. Tests marked `own_app` (they add routes or
+    change what is fixed at creation) get an application of their own."""
+    monkeypatch.setenv("COMPETITION_TODAY", "2021-05-10")
+    per_test = {"UPLOAD_DIR": str(tmp_path / "uploads")}
+    if request.node.get_closest_marker("own_app"):
+        application = create_app({**TEST_CONFIG, **per_test,
+                                  "SQLALCHEMY_DATABASE_URI": database_uri})
+        application.test_client_class = IsolatedClient
+    else:
+        application = shared_app
+    saved = dict(application.config)
+    application.config.update(per_test)
+    _reset(application)
     with application.app_context():
         yield application
         db.session.remove()
         db.engine.dispose()
+    application.config.clear()
+    application.config.update(saved)
 
 
 @pytest.fixture

@@ -35,11 +35,22 @@ def test_each_role_gets_the_expected_status(area, app, world, make_visitor):
     users = _users(world)
     module = importlib.import_module(f"tests.access.{area}")
     failures = []
-    for case in module.cases(world):
-        for role in ROLES:
+    sessions: dict[str, object] = {}
+
+    def visitor_for(role: str, fresh: bool):
+        # One signed-in session per role serves every case, except those that end it.
+        if fresh or role not in sessions:
             visitor = make_visitor()
             if role != "anonymous":
                 visitor.login(users[role].username)
+            if fresh:
+                return visitor
+            sessions[role] = visitor
+        return sessions[role]
+
+    for case in module.cases(world):
+        for role in ROLES:
+            visitor = visitor_for(role, case.fresh_session)
             path = case.path(world) if callable(case.path) else case.path
             data = case.data(world) if callable(case.data) else case.data
             if case.method == "GET":

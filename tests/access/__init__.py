@@ -29,6 +29,7 @@ class Case:
     expect: dict[str, int | tuple[int, ...]]
     data: dict | Callable[[Any], dict] = field(default_factory=dict)
     note: str = ""
+    fresh_session: bool = False  # the action ends the session (sign-out): use a new one
 
     def __post_init__(self) -> None:
         missing = set(ROLES) - set(self.expect)

@@ -18,5 +18,5 @@ def cases(world):
              data={"current": "sai", "new": "x", "confirm": "y"}),
         Case("accounts.language", "GET", "/tai-khoan/ngon-ngu/en?next=/", everyone(302)),
         Case("accounts.logout", "POST", "/tai-khoan/dang-xuat",
-             {**signed_in(302), "anonymous": LOGIN}),
+             {**signed_in(302), "anonymous": LOGIN}, fresh_session=True),
     ]

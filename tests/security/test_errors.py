@@ -13,6 +13,9 @@ from competition.extensions import db, limiter
 
 MEGABYTE = 1024 * 1024
 
+# The tests add routes of their own, which only an application not yet used allows.
+pytestmark = pytest.mark.own_app
+
 
 def shown(response) -> str:
     """What the reader sees: the page, or the message of a JSON error."""
