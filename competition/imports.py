@@ -12,7 +12,7 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -124,6 +124,21 @@ def _check_header(rows, columns, file) -> list[Problem]:
     return [Problem(file, 1, c, "thiếu cột bắt buộc") for c in missing]
 
 
+def _each_row(
+    rows: list[tuple[int, dict[str, str]]], file: str, results: list[RowResult]
+) -> Iterator[tuple[int, dict[str, str], RowResult, Callable[[str, str], None]]]:
+    """Every data row with its result (added to `results`) and a `bad(column, message)`
+    that records a problem at that row, so planners only say what is wrong."""
+    for line, row in rows[1:]:
+        result = RowResult(line)
+        results.append(result)
+
+        def bad(column: str, message: str, result: RowResult = result, line: int = line) -> None:
+            result.problems.append(Problem(file, line, column, message))
+
+        yield line, row, result, bad
+
+
 def slugify(text: str) -> str:
     """A URL slug from a Vietnamese name: 'Hòa An' → 'hoa-an'."""
     text = text.replace("đ", "d").replace("Đ", "D")
@@ -152,13 +167,7 @@ def plan_units(rows: list[tuple[int, dict[str, str]]], file: str) -> ImportPlan:
     kinds = {k.value for k in UnitKind}
     results: list[RowResult] = []
     parsed: dict[str, dict] = {}
-    for line, row in rows[1:]:
-        result = RowResult(line)
-        results.append(result)
-
-        def bad(column: str, message: str, result=result, line=line) -> None:
-            result.problems.append(Problem(file, line, column, message))
-
+    for line, row, result, bad in _each_row(rows, file, results):
         code = row.get("code", "")
         if not code:
             bad("code", "thiếu mã đơn vị")
@@ -257,13 +266,7 @@ def plan_entries(rows: list[tuple[int, dict[str, str]]], file: str, drive: Drive
     }
     results: list[RowResult] = []
     planned: list[dict] = []
-    for line, row in rows[1:]:
-        result = RowResult(line)
-        results.append(result)
-
-        def bad(column: str, message: str, result=result, line=line) -> None:
-            result.problems.append(Problem(file, line, column, message))
-
+    for _line, row, result, bad in _each_row(rows, file, results):
         unit = units.get(row.get("unit_code", ""))
         if unit is None:
             bad("unit_code", f"đơn vị «{row.get('unit_code', '')}» không tồn tại")
@@ -357,13 +360,7 @@ def plan_users(rows: list[tuple[int, dict[str, str]]], file: str) -> ImportPlan:
     roles = {r.value for r in Role}
     results: list[RowResult] = []
     parsed: dict[str, dict] = {}
-    for line, row in rows[1:]:
-        result = RowResult(line)
-        results.append(result)
-
-        def bad(column: str, message: str, result=result, line=line) -> None:
-            result.problems.append(Problem(file, line, column, message))
-
+    for line, row, result, bad in _each_row(rows, file, results):
         username = row.get("username", "")
         if not re.fullmatch(r"[a-z0-9._\-]{3,64}", username):
             bad("username", "tên đăng nhập gồm 3–64 chữ thường không dấu, số hoặc . _ -")
@@ -469,13 +466,7 @@ def plan_targets(rows: list[tuple[int, dict[str, str]]], file: str, drive: Drive
     results: list[RowResult] = []
     planned: list[tuple[Criterion, Unit | None, Block | None, Decimal | None]] = []
     seen: dict[tuple, int] = {}
-    for line, row in rows[1:]:
-        result = RowResult(line)
-        results.append(result)
-
-        def bad(column: str, message: str, result=result, line=line) -> None:
-            result.problems.append(Problem(file, line, column, message))
-
+    for line, row, result, bad in _each_row(rows, file, results):
         criterion = criteria.get(row.get("criterion_code", ""))
         if criterion is None:
             bad("criterion_code", f"tiêu chí «{row.get('criterion_code', '')}» không tồn tại")
