@@ -56,7 +56,8 @@ def test_reporter_reports_with_a_photo_and_fixes_a_returned_entry(
     page.click("button[value=submit]")
     page.wait_for_selector(".flash-success")
     assert "Chờ thẩm định" in page.inner_text("main")
-    assert page.is_visible("img.evidence-preview")
+    # The re-encoded photo actually renders (served inline from /don-vi/minh-chung/<id>).
+    page.wait_for_function("() => document.querySelector('img.evidence-preview')?.naturalWidth > 0")
     page.screenshot(path=str(artifacts / f"reporter-submitted-{viewport}.png"), full_page=True)
 
     # The returned entry: fix the quantity and send it again.

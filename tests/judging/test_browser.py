@@ -47,7 +47,8 @@ def test_judge_returns_one_entry_and_verifies_another_with_an_adjusted_quantity(
     page.wait_for_selector(".flash-success")
 
     page.click("text=Sáu tin bài tháng năm")
-    assert page.is_visible("img.evidence-preview")
+    # The re-encoded photo actually renders (served inline from /don-vi/minh-chung/<id>).
+    page.wait_for_function("() => document.querySelector('img.evidence-preview')?.naturalWidth > 0")
     page.fill(".decision-form input[name=quantity]", "5")
     page.fill(".decision-form textarea[name=reason]", "Một tin đăng hai lần")
     page.screenshot(path=str(artifacts / f"judge-entry-{viewport}.png"), full_page=True)
