@@ -192,7 +192,7 @@ def board_vs_static(engine: Engine, path: str, seconds: int, warm_timeout: int) 
             static.append(_wrk(f"{base}/static/{static_file.name}", seconds))
         workers = [int(p) for p in subprocess.run(
             ["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()]
-        engine.figures["board_rps"] = f"{sum(board) / 2:.0f}"
+        engine.figures["board_rps"] = f"{sum(board) / 2:.2f}"
         engine.figures["static_rps"] = f"{sum(static) / 2:.0f}"
         engine.figures["board_static"] = f"{sum(board) / sum(static):.3f}"
         engine.figures["rss"] = f"{max(_peak_rss_mb(pid) for pid in workers):.0f}"
