@@ -155,20 +155,6 @@ def test_session_cookie_is_secure_when_the_site_runs_behind_https(database_uri, 
         db.engine.dispose()
 
 
-def test_changing_the_password_signs_out_every_other_session(world, make_visitor):
-    phone, laptop = make_visitor(), make_visitor()
-    phone.login("hoaan")
-    laptop.login("hoaan")
-    new = "mot-mat-khau-moi-dai"
-    changed = phone.post("/tai-khoan/mat-khau",
-                         {"current": factories.PASSWORD, "new": new, "confirm": new},
-                         token_from="/tai-khoan/mat-khau")
-    assert changed.status_code == 302
-    assert phone.get("/tai-khoan/mat-khau").status_code == 200  # the one who changed it stays
-    assert laptop.get("/tai-khoan/mat-khau").status_code == 302  # the other is signed out
-    laptop.login("hoaan", new)
-
-
 def test_a_deactivated_account_is_signed_out_at_once_and_cannot_sign_in(world, visitor):
     visitor.login("hoaan")
     world.reporter_hoa_an.active = False
