@@ -78,12 +78,19 @@ def backend() -> LocalCache | RedisCache:
     return cache
 
 
+def lookup(key: str) -> Any | None:
+    """The value stored under `key`, or None."""
+    return backend().get(f"thidua:{key}")
+
+
+def store(key: str, value: Any) -> None:
+    backend().set(f"thidua:{key}", value)
+
+
 def cached(key: str, compute: Callable[[], T]) -> T:
     """The value under `key`, computed once per key across every worker that shares the backend."""
-    full_key = f"thidua:{key}"
-    store = backend()
-    value = store.get(full_key)
+    value = lookup(key)
     if value is None:
         value = compute()
-        store.set(full_key, value)
+        store(key, value)
     return value

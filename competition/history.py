@@ -1,10 +1,11 @@
 """How the standings got where they are: points over time, rank changes, the change log.
 
-Every past board is the standings service's own board as of an earlier
-moment (`standings.standings(drive, cutoff=...)`), so a chart can never
-disagree with the leaderboard. Boards are cached by the standings version;
-the series built from them is cached the same way, so a repeat visit costs
-one cache read.
+Every past score comes from the standings service's own rules and facts as of
+an earlier moment, so a chart can never disagree with the leaderboard, and
+the last point of a series is the board itself. Only what a page shows is
+computed: the series of the few charted units (their own entries, tallied per
+week in memory), and the ranks of one block a week ago (one board, cached per
+standings version and day). A repeat visit costs one cache read.
 
 History is rebuilt from today's verified entries as of when each was
 verified: an entry verified and later reopened leaves the past too.
@@ -12,13 +13,14 @@ verified: an entry verified and later reopened leaves the past too.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from sqlalchemy import String, cast, func, select
 
-from competition import standings
+from competition import scoring, standings
 from competition.cache import cached
 from competition.clock import now
 from competition.extensions import db
@@ -51,7 +53,7 @@ def series_days(drive: Drive, cutoff: datetime | None) -> list[date]:
 
 @dataclass(frozen=True)
 class Series:
-    """Total points of every unit at each day of `days` (the last is the board itself)."""
+    """Total points of some units at each day of `days` (the last is the board itself)."""
 
     days: list[date]
     totals: dict[str, list[Decimal]]
@@ -60,24 +62,37 @@ class Series:
         return self.totals.get(unit_code, [])
 
 
-def points_over_time(drive: Drive, cutoff: datetime | None) -> Series:
-    """Every unit's total at the end of each week, up to the board's moment."""
-    version = standings.current_version(drive.id)
-    key = (f"history:{drive.id}:{version}:{cutoff.isoformat() if cutoff else 'live'}:"
-           f"{now().date()}")
+def _key(kind: str, drive: Drive, cutoff: datetime | None, *more: object) -> str:
+    version = standings.request_version(drive.id)
+    moment = cutoff.isoformat() if cutoff else "live"
+    return ":".join(map(str, (kind, drive.id, version, moment, now().date(), *more)))
+
+
+def points_over_time(
+    drive: Drive, cutoff: datetime | None, shown: Sequence[scoring.Standing]
+) -> Series:
+    """The total of each unit of `shown` (rows of the board) at the end of each week.
+
+    Cached per standings version, day and set of units, so it is computed once
+    after each score change for each chart that is looked at.
+    """
+    codes = [row.unit.code for row in shown]
+    if not codes:
+        return Series(series_days(drive, cutoff), {})
 
     def compute() -> Series:
         days = series_days(drive, cutoff)
-        totals: dict[str, list[Decimal]] = {}
-        for index, day in enumerate(days):
-            last = index == len(days) - 1
-            board = standings.standings(drive, cutoff if last else end_of(day))
-            for rows in board.values():
-                for row in rows:
-                    totals.setdefault(row.unit.code, []).append(row.total)
+        past = standings.units_history(drive, codes, moment_of(cutoff))
+        totals: dict[str, list[Decimal]] = {code: [] for code in codes}
+        for day in days[:-1]:
+            data = past.at(end_of(day))
+            for facts in data.units:
+                totals[facts.code].append(scoring.score_unit(facts, data).total)
+        for row in shown:
+            totals[row.unit.code].append(row.total)
         return Series(days, totals)
 
-    return cached(key, compute)
+    return cached(_key("history", drive, cutoff, ",".join(codes)), compute)
 
 
 def rank_reference(cutoff: datetime | None) -> date:
@@ -85,19 +100,27 @@ def rank_reference(cutoff: datetime | None) -> date:
     return moment_of(cutoff).date() - RANK_WINDOW
 
 
-def rank_changes(drive: Drive, board: standings.Board, cutoff: datetime | None) -> dict[str, int]:
-    """Places gained (positive) or lost since the end of the day a week before the board.
+def rank_changes(
+    drive: Drive, block_code: str, rows: Sequence[scoring.Standing], cutoff: datetime | None
+) -> dict[str, int]:
+    """Places gained (positive) or lost in one block since the end of the day a week before.
 
-    A unit missing from the earlier board (added since) has no change.
+    Ranks never cross blocks, so only that block's board of a week ago is
+    computed (its tallies summed by the database), and only its ranks are
+    kept in the cache. A unit missing from the earlier board (added since)
+    has no change.
     """
     earlier_day = rank_reference(cutoff)
     if earlier_day < drive.starts_on:
         return {}
-    before = standings.standings(drive, end_of(earlier_day))
-    ranks = {row.unit.code: row.rank for rows in before.values() for row in rows}
+
+    def compute() -> dict[str, int]:
+        before = standings.compute_board(drive, end_of(earlier_day), standings.of_block(block_code))
+        return {row.unit.code: row.rank for row in before.get(block_code, [])}
+
+    ranks = cached(_key("ranks", drive, cutoff, block_code, earlier_day), compute)
     return {
         row.unit.code: ranks[row.unit.code] - row.rank
-        for rows in board.values()
         for row in rows
         if row.unit.code in ranks
     }

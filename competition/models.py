@@ -312,6 +312,7 @@ class Entry(db.Model):
         Index("ix_entry_unit_criterion_status", "unit_id", "criterion_id", "status"),
         Index("ix_entry_status_submitted", "status", "submitted_at"),
         Index("ix_entry_status_activity", "status", "activity_date"),
+        Index("ix_entry_status_verified", "status", "verified_at"),
     )
 
     @property

@@ -85,7 +85,7 @@ class CriterionRule:
     penalty_per_item: Decimal | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class UnitFacts:
     """What the rules need to know of a unit."""
 
@@ -95,7 +95,7 @@ class UnitFacts:
     member_count: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Tally:
     """A unit's verified achievement on one criterion."""
 
@@ -104,7 +104,7 @@ class Tally:
     latest_activity: date | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ReportRecord:
     """Monthly reports of a unit: how many were due so far, how many came on time."""
 
@@ -131,7 +131,7 @@ class Targets:
         return None, None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CriterionScore:
     """One unit's result on one criterion.
 
@@ -151,7 +151,7 @@ class CriterionScore:
     at_target: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Standing:
     """A unit's place in its block."""
 
@@ -320,7 +320,7 @@ def compute_standings(data: ScoringInput) -> dict[str, list[Standing]]:
 # --- Building the facts from history --------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class VerifiedItem:
     """One verified entry, as the full rebuild and the freeze cut-off see it."""
 

@@ -8,11 +8,12 @@ cut-off and the full rebuild read the entries themselves.
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import func, or_, select, update
+from flask import g, has_request_context
+from sqlalchemy import ColumnElement, func, or_, select, update
 
 from competition import scoring
 from competition.cache import cached
@@ -32,6 +33,22 @@ from competition.models import (
 )
 
 Board = dict[str, list[scoring.Standing]]
+# Which units a gathering covers: a condition on `Unit` (None: every unit).
+Only = ColumnElement[bool] | None
+
+
+def of_units(codes: list[str]) -> ColumnElement[bool]:
+    """Only these units (the few a chart follows)."""
+    return Unit.code.in_(codes)
+
+
+def of_block(block_code: str) -> ColumnElement[bool]:
+    """Only the units of one block (ranks never cross blocks)."""
+    return Unit.block_id.in_(select(Block.id).where(Block.code == block_code))
+
+
+def _unit_ids(only: Only):
+    return select(Unit.id).where(only)
 
 
 def active_drive() -> Drive | None:
@@ -46,6 +63,20 @@ def current_version(drive_id: int) -> int:
     return db.session.execute(
         select(Drive.standings_version).where(Drive.id == drive_id)
     ).scalar_one()
+
+
+def request_version(drive_id: int) -> int:
+    """The standings version, read once per web request (fresh outside one).
+
+    Every cache key a page builds then names the same version, and a page
+    made of several cached parts costs one version read, not one per part.
+    """
+    if not has_request_context():
+        return current_version(drive_id)
+    seen = g.setdefault("thidua_versions", {})
+    if drive_id not in seen:
+        seen[drive_id] = current_version(drive_id)
+    return seen[drive_id]
 
 
 def bump_version(drive_id: int) -> None:
@@ -87,12 +118,13 @@ def blocks() -> list[Block]:
     return db.session.scalars(select(Block).order_by(Block.position, Block.id)).all()
 
 
-def _units() -> list[scoring.UnitFacts]:
-    rows = db.session.execute(
+def _units(only: Only = None) -> list[scoring.UnitFacts]:
+    query = (
         select(Unit.code, Unit.name, Block.code, Unit.member_count)
         .join(Block, Unit.block_id == Block.id)
         .where(Unit.active.is_(True))
-    ).all()
+    )
+    rows = db.session.execute(query if only is None else query.where(only)).all()
     return [scoring.UnitFacts(code, name, block, members) for code, name, block, members in rows]
 
 
@@ -113,8 +145,8 @@ def _targets(drive: Drive) -> scoring.Targets:
     return scoring.Targets(by_block=by_block, by_unit=by_unit)
 
 
-def _live_tallies(drive: Drive) -> dict[tuple[str, str], scoring.Tally]:
-    rows = db.session.execute(
+def _live_tallies(drive: Drive, only: Only = None) -> dict[tuple[str, str], scoring.Tally]:
+    query = (
         select(
             Unit.code,
             Criterion.code,
@@ -125,17 +157,27 @@ def _live_tallies(drive: Drive) -> dict[tuple[str, str], scoring.Tally]:
         .join(Unit, CriterionTally.unit_id == Unit.id)
         .join(Criterion, CriterionTally.criterion_id == Criterion.id)
         .where(Criterion.drive_id == drive.id, CriterionTally.items > 0)
-    ).all()
+    )
+    rows = db.session.execute(query if only is None else query.where(only))
     return {(u, c): scoring.Tally(Decimal(q), n, latest) for u, c, q, n, latest in rows}
 
 
-def _tallies_until(drive: Drive, cutoff: datetime) -> dict[tuple[str, str], scoring.Tally]:
+def _tallies_until(
+    drive: Drive, cutoff: datetime, only: Only = None
+) -> dict[tuple[str, str], scoring.Tally]:
     """The tallies as they stood at `cutoff`: one GROUP BY over the verified entries.
 
     Same rule as `scoring.tally` over `verified_items` (an entry counts if it was
     verified by the cut-off), but summed by the database, so a frozen board
     never pulls every verified entry into the worker's memory.
     """
+    conditions = [
+        Entry.status == EntryStatus.VERIFIED,
+        Entry.criterion_id.in_(select(Criterion.id).where(Criterion.drive_id == drive.id)),
+        or_(Entry.verified_at.is_(None), Entry.verified_at <= cutoff),
+    ]
+    if only is not None:
+        conditions.append(Entry.unit_id.in_(_unit_ids(only)))
     sums = (
         select(
             Entry.unit_id,
@@ -144,11 +186,7 @@ def _tallies_until(drive: Drive, cutoff: datetime) -> dict[tuple[str, str], scor
             func.count().label("verified"),
             func.max(Entry.activity_date).label("latest"),
         )
-        .where(
-            Entry.status == EntryStatus.VERIFIED,
-            Entry.criterion_id.in_(select(Criterion.id).where(Criterion.drive_id == drive.id)),
-            or_(Entry.verified_at.is_(None), Entry.verified_at <= cutoff),
-        )
+        .where(*conditions)
         .group_by(Entry.unit_id, Entry.criterion_id)
         .subquery()
     )
@@ -160,8 +198,10 @@ def _tallies_until(drive: Drive, cutoff: datetime) -> dict[tuple[str, str], scor
     return {(u, c): scoring.Tally(Decimal(q), n, latest) for u, c, q, n, latest in rows}
 
 
-def verified_items(drive: Drive, unit_id: int | None = None) -> list[scoring.VerifiedItem]:
-    """Every verified entry of the drive as plain data, for rebuilds and cut-offs."""
+def verified_items(
+    drive: Drive, unit_id: int | None = None, only: Only = None
+) -> list[scoring.VerifiedItem]:
+    """Every verified entry of the drive (or of some units) as plain data, for rebuilds and cut-offs."""
     query = (
         select(
             Unit.code,
@@ -176,62 +216,142 @@ def verified_items(drive: Drive, unit_id: int | None = None) -> list[scoring.Ver
     )
     if unit_id is not None:
         query = query.where(Entry.unit_id == unit_id)
+    if only is not None:
+        query = query.where(only)
     return [
         scoring.VerifiedItem(u, c, Decimal(q), day, at or datetime.min)
         for u, c, q, day, at in db.session.execute(query)
     ]
 
 
-def _assessments(drive: Drive, cutoff: datetime | None) -> dict[tuple[str, str], list[Decimal]]:
+Assessed = tuple[str, str, Decimal, datetime]
+
+
+def _assessed(drive: Drive, cutoff: datetime | None, only: Only = None) -> list[Assessed]:
+    """(unit, criterion, points, assessed at) of the judges' assessments made by `cutoff`."""
     query = (
-        select(Unit.code, Criterion.code, Assessment.points)
+        select(Unit.code, Criterion.code, Assessment.points, Assessment.assessed_at)
         .join(Unit, Assessment.unit_id == Unit.id)
         .join(Criterion, Assessment.criterion_id == Criterion.id)
         .where(Criterion.drive_id == drive.id)
     )
     if cutoff is not None:
         query = query.where(Assessment.assessed_at <= cutoff)
+    if only is not None:
+        query = query.where(only)
+    return [(u, c, Decimal(points), at) for u, c, points, at in db.session.execute(query)]
+
+
+def _assessments_at(
+    assessed: list[Assessed], cutoff: datetime | None
+) -> dict[tuple[str, str], list[Decimal]]:
     found: dict[tuple[str, str], list[Decimal]] = {}
-    for unit, criterion, points in db.session.execute(query):
-        found.setdefault((unit, criterion), []).append(Decimal(points))
+    for unit, criterion, points, at in assessed:
+        if cutoff is None or at <= cutoff:
+            found.setdefault((unit, criterion), []).append(points)
     return found
 
 
-def _reports(drive: Drive, moment: datetime) -> dict[str, scoring.ReportRecord]:
-    filed: dict[str, dict] = {}
-    rows = db.session.execute(
+Filed = dict[str, dict[date, datetime]]
+
+
+def _filed(drive: Drive, moment: datetime, only: Only = None) -> Filed:
+    """When each unit filed each month's report, for the reports filed by `moment`."""
+    filed: Filed = {}
+    query = (
         select(Unit.code, MonthlyReport.month, MonthlyReport.filed_at)
         .join(Unit, MonthlyReport.unit_id == Unit.id)
         .where(MonthlyReport.drive_id == drive.id, MonthlyReport.filed_at.is_not(None))
         .where(MonthlyReport.filed_at <= moment)
-    ).all()
-    for unit, month, filed_at in rows:
+    )
+    if only is not None:
+        query = query.where(only)
+    for unit, month, filed_at in db.session.execute(query):
         filed.setdefault(unit, {})[month] = filed_at
+    return filed
+
+
+def _reports_at(
+    drive: Drive, units: list[scoring.UnitFacts], filed: Filed, moment: datetime
+) -> dict[str, scoring.ReportRecord]:
     last = min(drive.ends_on, moment.date())
     return {
         unit.code: scoring.report_record(
-            drive.starts_on, last, drive.report_deadline_day, filed.get(unit.code, {}), moment
+            drive.starts_on,
+            last,
+            drive.report_deadline_day,
+            {month: at for month, at in filed.get(unit.code, {}).items() if at <= moment},
+            moment,
         )
-        for unit in _units()
+        for unit in units
     }
 
 
-def scoring_input(drive: Drive, cutoff: datetime | None = None) -> scoring.ScoringInput:
-    """The facts of the drive as of now, or as of `cutoff` (the freeze)."""
+def _thresholds(drive: Drive) -> scoring.Thresholds:
+    return scoring.Thresholds(
+        Decimal(drive.threshold_excellent),
+        Decimal(drive.threshold_good),
+        Decimal(drive.threshold_passed),
+    )
+
+
+def scoring_input(
+    drive: Drive, cutoff: datetime | None = None, only: Only = None
+) -> scoring.ScoringInput:
+    """The facts of the drive as of now, or as of `cutoff` (the freeze), for every unit or `only` some."""
     moment = cutoff or now()
-    tallies = _live_tallies(drive) if cutoff is None else _tallies_until(drive, cutoff)
+    tallies = _live_tallies(drive, only) if cutoff is None else _tallies_until(drive, cutoff, only)
+    units = _units(only)
     return scoring.ScoringInput(
         criteria=rules(drive),
-        units=_units(),
+        units=units,
         tallies=tallies,
-        assessments=_assessments(drive, cutoff),
-        reports=_reports(drive, moment),
+        assessments=_assessments_at(_assessed(drive, cutoff, only), None),
+        reports=_reports_at(drive, units, _filed(drive, moment, only), moment),
         targets=_targets(drive),
-        thresholds=scoring.Thresholds(
-            Decimal(drive.threshold_excellent),
-            Decimal(drive.threshold_good),
-            Decimal(drive.threshold_passed),
+        thresholds=_thresholds(drive),
+    )
+
+
+@dataclass(frozen=True)
+class UnitsHistory:
+    """Everything that moves a few units' scores, read once, to score them at any past moment.
+
+    For charts of points over time: the entries, assessments and reports of
+    only the charted units are read (four small queries), then each weekly
+    cut-off is tallied in memory by the same rules as the board.
+    """
+
+    drive: Drive
+    facts: scoring.ScoringInput
+    items: list[scoring.VerifiedItem]
+    assessed: list[Assessed]
+    filed: Filed
+
+    def at(self, moment: datetime) -> scoring.ScoringInput:
+        """The scoring input of these units as the board stood at `moment`."""
+        return replace(
+            self.facts,
+            tallies=scoring.tally(self.items, moment),
+            assessments=_assessments_at(self.assessed, moment),
+            reports=_reports_at(self.drive, list(self.facts.units), self.filed, moment),
+        )
+
+
+def units_history(drive: Drive, unit_codes: list[str], until: datetime) -> UnitsHistory:
+    """The history of `unit_codes` up to `until` (see `UnitsHistory`)."""
+    only = of_units(unit_codes)
+    return UnitsHistory(
+        drive=drive,
+        facts=scoring.ScoringInput(
+            criteria=rules(drive),
+            units=_units(only),
+            targets=_targets(drive),
+            thresholds=_thresholds(drive),
         ),
+        items=verified_items(drive, only=only),
+        assessed=_assessed(drive, until, only),
+        filed=_filed(drive, until, only),
     )
 
 
@@ -240,11 +360,16 @@ def _ordered(board: Board) -> Board:
     return {code: board[code] for code in order if code in board}
 
 
+def compute_board(drive: Drive, cutoff: datetime | None = None, only: Only = None) -> Board:
+    """Ranked standings per block (in block order), computed now; `standings` caches it."""
+    return _ordered(scoring.compute_standings(scoring_input(drive, cutoff, only)))
+
+
 def standings(drive: Drive, cutoff: datetime | None = None) -> Board:
     """Ranked standings per block (in block order), cached per standings version and day."""
-    version = current_version(drive.id)
+    version = request_version(drive.id)
     key = f"standings:{drive.id}:{version}:{cutoff.isoformat() if cutoff else 'live'}:{now().date()}"
-    return cached(key, lambda: _ordered(scoring.compute_standings(scoring_input(drive, cutoff))))
+    return cached(key, lambda: compute_board(drive, cutoff))
 
 
 def public_cutoff(drive: Drive) -> datetime | None:

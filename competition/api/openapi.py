@@ -157,9 +157,11 @@ PROPAGANDA_FILTERS = [
 PATHS: dict[str, Any] = {
     "/leaderboard": {"get": {
         "operationId": "leaderboard",
-        "summary": "The public standings of every block.",
-        "responses": {"200": _ok("Leaderboard", "Every block, ranked."), "304": NOT_MODIFIED,
-                      "404": ERROR},
+        "summary": "The public standings of every block, or of one.",
+        "parameters": [_query("block", "Only this block (its code, e.g. nganh).",
+                              {"type": "string"})],
+        "responses": {"200": _ok("Leaderboard", "Every block (or the one asked for), ranked."),
+                      "304": NOT_MODIFIED, "400": ERROR, "404": ERROR},
     }},
     "/units/{code}": {"get": {
         "operationId": "unit",

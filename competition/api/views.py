@@ -98,8 +98,15 @@ def standing_json(row: scoring.Standing, slug: str) -> dict:
 @bp.route("/leaderboard")
 @conditional(public_only=True)
 def leaderboard():
+    """Every block, or only `?block=<code>`; served from the page cache per standings version."""
     drive = _drive()
     board = current_perspective().board()
+    chosen = request.args.get("block", "").strip()
+    if chosen:
+        if chosen not in board:
+            return jsonify({"error": {"status": 400, "message": _("Bộ lọc không hợp lệ."),
+                                      "fields": {"block": _("Không có khối thi đua này.")}}}), 400
+        board = {chosen: board[chosen]}
     units = queries.unit_index()
     names = {b.code: b.name for b in standings.blocks()}
     return jsonify({
@@ -127,7 +134,7 @@ def unit(code: str):
     standing = standings.standing_of(board, code) if found is not None else None
     if standing is None:
         abort(404, _("Không có đơn vị xếp hạng mang mã này."))
-    series = history.points_over_time(drive, view.cutoff)
+    series = history.points_over_time(drive, view.cutoff, [standing])
     declared = declared_standing(drive, found)
     phases = {p.code: p.name for p in drive.phases}
     return jsonify({

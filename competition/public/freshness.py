@@ -1,10 +1,18 @@
-"""Conditional responses for the public pages and the API: ETag, Last-Modified, 304.
+"""Conditional responses for the public pages and the API: ETag, Last-Modified, 304, page cache.
 
 A page's content is a function of the standings version, the page and its
 arguments, the language, the reader's perspective (public or staff) and the
 day (countdowns, the running phase). The validator is built from exactly
 those, read before anything is computed, so a repeat visitor's 304 costs
 three small queries and no board.
+
+The same validator keys the rendered bytes in the shared cache
+(`competition.cache`), so any anonymous reader after the first gets the
+finished page for those three queries too. Only pages that are the same for
+every anonymous reader are kept: signed-in readers (staff see the live
+board during a freeze, and their names in the header) are always rendered,
+and so is any page whose rendering touched the session (a flashed message,
+a CSRF token) — such a page belongs to one visitor.
 """
 
 from __future__ import annotations
@@ -15,13 +23,13 @@ from datetime import UTC, datetime, time
 from functools import wraps
 from typing import Any
 
-from flask import Response, g, make_response, request
+from flask import Response, g, make_response, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import func, select
 from werkzeug.http import is_resource_modified
 
-from competition import standings
+from competition import cache, standings
 from competition.clock import now
 from competition.extensions import db
 from competition.models import AuditEvent, Drive
@@ -74,8 +82,39 @@ def _validate(response: Response, etag: str, last_modified: datetime) -> Respons
     return response
 
 
+# What a view sets that a cached copy must repeat; the app's own headers
+# (security policy, cookies) are added afresh to every response.
+KEPT_HEADERS = ("Content-Type", "Content-Disposition")
+
+
+def _shared(public_only: bool) -> bool:
+    """The page is the same for everyone who may get it from the cache."""
+    anonymous = public_only or not current_user.is_authenticated
+    return anonymous and request.method == "GET" and "_flashes" not in session
+
+
+def _page_key(etag: str) -> str:
+    # The host too: the API's links are absolute.
+    return f"page:{etag}:{request.host_url}"
+
+
+def _from_cache(etag: str) -> Response | None:
+    stored = cache.lookup(_page_key(etag))
+    if stored is None:
+        return None
+    body, headers = stored
+    return Response(body, headers=headers)
+
+
+def _keep(etag: str, response: Response) -> None:
+    if session.modified or response.headers.getlist("Set-Cookie") or response.direct_passthrough:
+        return
+    headers = [(name, response.headers[name]) for name in KEPT_HEADERS if name in response.headers]
+    cache.store(_page_key(etag), (response.get_data(), headers))
+
+
 def conditional(public_only: bool = False) -> Callable:
-    """Answer 304 when the reader's copy is current; else run the view and label its response.
+    """Answer 304 when the reader's copy is current, else the cached page, else run the view.
 
     `public_only` (the API) shows the public board to everyone, signed in or not.
     """
@@ -88,11 +127,16 @@ def conditional(public_only: bool = False) -> Callable:
                 return view(*args, **kwargs)
             view_point = perspective(drive, public_only)
             g.thidua_perspective = view_point
-            etag = _etag(standings.current_version(drive.id), view_point)
+            etag = _etag(standings.request_version(drive.id), view_point)
             last_modified = _last_modified(drive)
             if not is_resource_modified(request.environ, etag=etag, last_modified=last_modified):
                 return _validate(Response(status=304), etag, last_modified)
-            response = make_response(view(*args, **kwargs))
+            shared = _shared(public_only)
+            response = _from_cache(etag) if shared else None
+            if response is None:
+                response = make_response(view(*args, **kwargs))
+                if response.status_code == 200 and shared:
+                    _keep(etag, response)
             if response.status_code == 200:
                 _validate(response, etag, last_modified)
             return response

@@ -113,7 +113,7 @@ def leaderboard(block_code: str | None = None):
     if parent and parent not in {code for code, _name in parents}:
         abort(400, _("Không có đơn vị cấp trên này trong khối."))
     shown = [r for r in rows if not parent or units[r.unit.code].parent_code == parent]
-    series = history.points_over_time(drive, view.cutoff)
+    series = history.points_over_time(drive, view.cutoff, shown[:TOP_UNITS])
     top = [r.unit for r in shown[:TOP_UNITS]]
     return render_template(
         "public/leaderboard.html",
@@ -125,7 +125,7 @@ def leaderboard(block_code: str | None = None):
         parents=parents if len(parents) > 1 else [],
         parent=parent,
         criteria=standings.scored_criteria(drive),
-        changes=history.rank_changes(drive, board, view.cutoff),
+        changes=history.rank_changes(drive, block_code, rows, view.cutoff),
         week_ago=history.rank_reference(view.cutoff),
         block_chart=charts.totals_chart(shown, _("Tổng điểm")),
         series=series,
@@ -187,7 +187,7 @@ def unit(slug: str):
     standing = standings.standing_of(board, unit.code)
     if standing is None:
         abort(404)
-    series = history.points_over_time(drive, view.cutoff)
+    series = history.points_over_time(drive, view.cutoff, [standing])
     entries = queries.unit_entries(drive, unit, view.cutoff, _page_number(), UNIT_ENTRIES_PER_PAGE)
     propaganda = queries.unit_propaganda(drive, unit, view.cutoff)
     return render_template(

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-29 06:52:39.257559
+Create Date: 2026-11-29 07:41:55.225223
 
 """
 from alembic import op
@@ -203,6 +203,7 @@ def upgrade():
     with op.batch_alter_table('entry', schema=None) as batch_op:
         batch_op.create_index('ix_entry_status_activity', ['status', 'activity_date'], unique=False)
         batch_op.create_index('ix_entry_status_submitted', ['status', 'submitted_at'], unique=False)
+        batch_op.create_index('ix_entry_status_verified', ['status', 'verified_at'], unique=False)
         batch_op.create_index('ix_entry_unit_criterion_status', ['unit_id', 'criterion_id', 'status'], unique=False)
 
     op.create_table('monthly_report',
@@ -255,6 +256,7 @@ def downgrade():
     op.drop_table('monthly_report')
     with op.batch_alter_table('entry', schema=None) as batch_op:
         batch_op.drop_index('ix_entry_unit_criterion_status')
+        batch_op.drop_index('ix_entry_status_verified')
         batch_op.drop_index('ix_entry_status_submitted')
         batch_op.drop_index('ix_entry_status_activity')
 

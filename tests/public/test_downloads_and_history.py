@@ -41,10 +41,10 @@ def test_xlsx_download_has_one_sheet_per_block_download(client, scored):
 
 
 def test_points_over_time_follow_the_verifications(scored):
-    series = history.points_over_time(scored.drive, None)
+    live = standings.standing_of(standings.standings(scored.drive), "HOAAN")
+    series = history.points_over_time(scored.drive, None, [live])
     assert series.days[0] == date(2021, 3, 10) and series.days[-1] == date(2021, 5, 10)
     hoa_an = series.of("HOAAN")
-    live = standings.standing_of(standings.standings(scored.drive), "HOAAN")
     assert hoa_an[-1] == live.total
     # Every entry was verified today, so each earlier week shows less than today.
     assert all(total < live.total for total in hoa_an[:-1])
@@ -55,16 +55,35 @@ def test_an_earlier_verification_shows_in_the_earlier_weeks(scored):
     entry.verified_at = entry.verified_at.replace(month=4, day=20)
     standings.bump_version(scored.drive.id)  # what a real change does alongside
     db.session.commit()
-    series = history.points_over_time(scored.drive, None)
+    board = standings.standings(scored.drive)
+    series = history.points_over_time(scored.drive, None, board["huyen"][:5])
     week = series.days.index(date(2021, 4, 21))
     assert series.of("BLAM")[week] > series.of("BLAM")[week - 1]
 
 
+def test_a_charted_unit_scores_each_week_as_the_whole_board_did_then(scored):
+    entry = db.session.scalars(db.select(Entry).where(Entry.title == "Hội nghị cử tri")).one()
+    entry.verified_at = entry.verified_at.replace(month=4, day=20)
+    standings.bump_version(scored.drive.id)
+    db.session.commit()
+    rows = [row for rows in standings.standings(scored.drive).values() for row in rows]
+    series = history.points_over_time(scored.drive, None, rows)
+    for index, day in enumerate(series.days[:-1]):
+        then = standings.compute_board(scored.drive, history.end_of(day))
+        assert {r.unit.code: r.total for rows in then.values() for r in rows} == {
+            code: totals[index] for code, totals in series.totals.items()
+        }, day
+
+
 def test_rank_changes_compare_with_the_end_of_the_day_a_week_before(scored):
     board = standings.standings(scored.drive)
-    changes = history.rank_changes(scored.drive, board, None)
+    changes = history.rank_changes(scored.drive, "huyen", board["huyen"], None)
     # A week ago nobody had a verified entry: ranks were decided by name.
-    assert set(changes) == {r.unit.code for rows in board.values() for r in rows}
+    assert set(changes) == {r.unit.code for r in board["huyen"]}
+    week_ago = standings.compute_board(scored.drive, history.end_of(date(2021, 5, 3)))
+    assert changes == {r.unit.code: before.rank - r.rank
+                       for r in board["huyen"] for before in week_ago["huyen"]
+                       if before.unit.code == r.unit.code}
     assert history.rank_reference(None) == date(2021, 5, 3)
 
 
