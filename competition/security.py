@@ -8,10 +8,20 @@ import time
 from flask import Flask, Response, current_app, request
 from flask_limiter import RequestLimit
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from competition.extensions import limiter
 
 MEGABYTE = 1024 * 1024
+LARGEST_ID = 2**31 - 1  # PostgreSQL's integer; a larger id in a URL would fail in the query
+
+
+class DatabaseId(IntegerConverter):
+    """`<int:...>` in every route: an id the database cannot hold matches no route (404)."""
+
+    def __init__(self, map, fixed_digits: int = 0, min: int | None = None,  # noqa: A002
+                 max: int | None = LARGEST_ID, signed: bool = False) -> None:  # noqa: A002
+        super().__init__(map, fixed_digits, min, max, signed)
 
 
 def content_security_policy() -> str:
@@ -63,6 +73,8 @@ def wait_seconds(breached: RequestLimit | None) -> int:
 
 
 def init_app(app: Flask) -> None:
+    # Before any blueprint adds its routes, so every <int:...> uses it.
+    app.url_map.converters["int"] = DatabaseId
     # A whole entry form with every file at its size limit, plus a megabyte for the
     # other fields; a larger body is refused with 413 before it is read.
     if app.config.get("MAX_CONTENT_LENGTH") is None:

@@ -140,3 +140,11 @@ def test_a_crash_under_the_api_answers_json_with_the_request_id(troubled, client
     assert response.status_code == 500
     assert response.json["error"]["request_id"] == response.headers["X-Request-Id"]
     assert "secret-detail" not in response.get_data(as_text=True)
+
+
+def test_an_id_too_large_for_the_database_is_simply_not_found(app, world, visitor):
+    """Found by the fuzzer: on PostgreSQL such an id made the query itself fail (a 500)."""
+    visitor.login("thamdinh1")
+    for path in ("/don-vi/minh-chung/1000000000000", f"/tham-dinh/ket-qua/{2**31}"):
+        assert visitor.get(path).status_code == 404
+    assert visitor.get(f"/tham-dinh/ket-qua/{2**31 - 1}").status_code == 404  # the largest: looked up
