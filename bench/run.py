@@ -208,7 +208,11 @@ def board_vs_static(engine: Engine, path: str, seconds: int, warm_timeout: int) 
 
 
 def queries_per_request(engine: Engine, path: str, warm_timeout: int) -> None:
-    """Statements a board request sends with an empty cache and with a warm one (in process)."""
+    """Statements a board request sends with an empty cache and with a warm one (in process).
+
+    No application context is held around the requests, so each request gets
+    its own (its own `g` and session), as under gunicorn.
+    """
     os.environ["COMPETITION_TODAY"] = BENCH_TODAY.isoformat()
     from competition import cache, create_app
 
@@ -216,11 +220,12 @@ def queries_per_request(engine: Engine, path: str, warm_timeout: int) -> None:
     client = app.test_client()
     with app.app_context():
         cache.backend().clear()
-        with counting_queries(db.engine) as cold:
-            assert client.get(path).status_code == 200
-        with counting_queries(db.engine) as warm:
-            assert client.get(path).status_code == 200
-        db.engine.dispose()
+        sql = db.engine
+    with counting_queries(sql) as cold:
+        assert client.get(path).status_code == 200
+    with counting_queries(sql) as warm:
+        assert client.get(path).status_code == 200
+    sql.dispose()
     engine.figures["queries_cold"] = str(cold.count)
     engine.figures["queries_warm"] = str(warm.count)
 

@@ -82,7 +82,7 @@ def points_over_time(
 
     def compute() -> Series:
         days = series_days(drive, cutoff)
-        past = standings.units_history(drive, codes, moment_of(cutoff))
+        past = standings.units_history(drive, codes)
         totals: dict[str, list[Decimal]] = {code: [] for code in codes}
         for day in days[:-1]:
             data = past.at(end_of(day))
@@ -115,7 +115,7 @@ def rank_changes(
         return {}
 
     def compute() -> dict[str, int]:
-        before = standings.compute_board(drive, end_of(earlier_day), standings.of_block(block_code))
+        before = standings.compute_board(drive, end_of(earlier_day), standings.Only(block=block_code))
         return {row.unit.code: row.rank for row in before.get(block_code, [])}
 
     ranks = cached(_key("ranks", drive, cutoff, block_code, earlier_day), compute)

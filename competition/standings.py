@@ -8,12 +8,15 @@ cut-off and the full rebuild read the entries themselves.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TypeVar
 
-from flask import g, has_request_context
-from sqlalchemy import ColumnElement, func, or_, select, update
+from flask import g, has_request_context, request
+from sqlalchemy import ColumnElement, Select, func, or_, select, update
+from sqlalchemy.orm import aliased
 
 from competition import scoring
 from competition.cache import cached
@@ -33,29 +36,52 @@ from competition.models import (
 )
 
 Board = dict[str, list[scoring.Standing]]
-# Which units a gathering covers: a condition on `Unit` (None: every unit).
-Only = ColumnElement[bool] | None
+T = TypeVar("T")
 
 
-def of_units(codes: list[str]) -> ColumnElement[bool]:
-    """Only these units (the few a chart follows)."""
-    return Unit.code.in_(codes)
+@dataclass(frozen=True)
+class Only:
+    """Some of the units: those of one block (ranks never cross blocks), or a few by code.
+
+    The entries are filtered by the database (`where`); the small per-unit
+    facts (units, assessments, reports) are read whole once per request and
+    filtered here (`keeps`), so a page that scores several sets of units reads
+    them once.
+    """
+
+    block: str | None = None
+    codes: tuple[str, ...] = ()
+
+    def where(self) -> ColumnElement[bool]:
+        if self.block is not None:
+            return Unit.block_id.in_(select(Block.id).where(Block.code == self.block))
+        return Unit.code.in_(self.codes)
+
+    def keeps(self, unit: scoring.UnitFacts) -> bool:
+        return unit.block == self.block if self.block is not None else unit.code in self.codes
 
 
-def of_block(block_code: str) -> ColumnElement[bool]:
-    """Only the units of one block (ranks never cross blocks)."""
-    return Unit.block_id.in_(select(Block.id).where(Block.code == block_code))
+def _per_request(key: str, compute: Callable[[], T]) -> T:
+    """`compute()` once per GET request (a read sees one set of facts); every time elsewhere.
+
+    Forms that change criteria or targets and preview the board in the same
+    request must see their own change, so only safe requests reuse a value.
+    """
+    if not has_request_context() or request.method not in ("GET", "HEAD"):
+        return compute()
+    memo = g.setdefault("thidua_facts", {})
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
 
 
-def _unit_ids(only: Only):
-    return select(Unit.id).where(only)
+def active_drive_select() -> Select:
+    """The query of the drive the site is about: the newest active one."""
+    return select(Drive).where(Drive.is_active.is_(True)).order_by(Drive.id.desc()).limit(1)
 
 
 def active_drive() -> Drive | None:
-    """The drive the site is about: the newest active one."""
-    return db.session.scalars(
-        select(Drive).where(Drive.is_active.is_(True)).order_by(Drive.id.desc()).limit(1)
-    ).first()
+    return db.session.scalars(active_drive_select()).first()
 
 
 def current_version(drive_id: int) -> int:
@@ -77,6 +103,15 @@ def request_version(drive_id: int) -> int:
     if drive_id not in seen:
         seen[drive_id] = current_version(drive_id)
     return seen[drive_id]
+
+
+def note_version(drive: Drive) -> None:
+    """The drive row was just read from the database: its version is this request's version.
+
+    Saves the public pages a query: one read gives the drive and the version
+    every cache key of the request names (`request_version`).
+    """
+    g.setdefault("thidua_versions", {})[drive.id] = drive.standings_version
 
 
 def bump_version(drive_id: int) -> None:
@@ -107,28 +142,64 @@ def rule_of(criterion: Criterion) -> scoring.CriterionRule:
 
 
 def scored_criteria(drive: Drive) -> list[Criterion]:
-    return db.session.scalars(
+    return _per_request(f"criteria:{drive.id}", lambda: db.session.scalars(
         select(Criterion)
         .where(Criterion.drive_id == drive.id, Criterion.retired.is_(False))
         .order_by(Criterion.position, Criterion.id)
-    ).all()
+    ).all())
 
 
 def blocks() -> list[Block]:
-    return db.session.scalars(select(Block).order_by(Block.position, Block.id)).all()
+    return _per_request("blocks", lambda: db.session.scalars(
+        select(Block).order_by(Block.position, Block.id)).all())
 
 
-def _units(only: Only = None) -> list[scoring.UnitFacts]:
-    query = (
-        select(Unit.code, Unit.name, Block.code, Unit.member_count)
-        .join(Block, Unit.block_id == Block.id)
-        .where(Unit.active.is_(True))
-    )
-    rows = db.session.execute(query if only is None else query.where(only)).all()
-    return [scoring.UnitFacts(code, name, block, members) for code, name, block, members in rows]
+@dataclass(frozen=True, slots=True)
+class UnitRow:
+    """A unit as the board and the public pages name it, with its parent."""
+
+    code: str
+    slug: str
+    name: str
+    block: str | None
+    member_count: int | None
+    active: bool
+    parent_code: str | None
+    parent_name: str | None
+
+
+def unit_rows() -> list[UnitRow]:
+    """Every unit, with its block and parent, in one query (once per GET request)."""
+
+    def read() -> list[UnitRow]:
+        parent = aliased(Unit)
+        rows = db.session.execute(
+            select(Unit.code, Unit.slug, Unit.name, Block.code, Unit.member_count, Unit.active,
+                   parent.code, parent.name)
+            .outerjoin(Block, Unit.block_id == Block.id)
+            .outerjoin(parent, Unit.parent_id == parent.id)
+        )
+        return [UnitRow(*row) for row in rows]
+
+    return _per_request("unit_rows", read)
+
+
+def _units(only: Only | None = None) -> list[scoring.UnitFacts]:
+    """The ranked units (active, in a block), all or `only` some."""
+
+    def ranked() -> list[scoring.UnitFacts]:
+        return [scoring.UnitFacts(u.code, u.name, u.block, u.member_count)
+                for u in unit_rows() if u.active and u.block is not None]
+
+    units = _per_request("units", ranked)
+    return units if only is None else [u for u in units if only.keeps(u)]
 
 
 def _targets(drive: Drive) -> scoring.Targets:
+    return _per_request(f"targets:{drive.id}", lambda: _read_targets(drive))
+
+
+def _read_targets(drive: Drive) -> scoring.Targets:
     rows = db.session.execute(
         select(Criterion.code, Block.code, Unit.code, Target.value)
         .join(Criterion, Target.criterion_id == Criterion.id)
@@ -145,7 +216,7 @@ def _targets(drive: Drive) -> scoring.Targets:
     return scoring.Targets(by_block=by_block, by_unit=by_unit)
 
 
-def _live_tallies(drive: Drive, only: Only = None) -> dict[tuple[str, str], scoring.Tally]:
+def _live_tallies(drive: Drive, only: Only | None = None) -> dict[tuple[str, str], scoring.Tally]:
     query = (
         select(
             Unit.code,
@@ -158,12 +229,12 @@ def _live_tallies(drive: Drive, only: Only = None) -> dict[tuple[str, str], scor
         .join(Criterion, CriterionTally.criterion_id == Criterion.id)
         .where(Criterion.drive_id == drive.id, CriterionTally.items > 0)
     )
-    rows = db.session.execute(query if only is None else query.where(only))
+    rows = db.session.execute(query if only is None else query.where(only.where()))
     return {(u, c): scoring.Tally(Decimal(q), n, latest) for u, c, q, n, latest in rows}
 
 
 def _tallies_until(
-    drive: Drive, cutoff: datetime, only: Only = None
+    drive: Drive, cutoff: datetime, only: Only | None = None
 ) -> dict[tuple[str, str], scoring.Tally]:
     """The tallies as they stood at `cutoff`: one GROUP BY over the verified entries.
 
@@ -177,7 +248,7 @@ def _tallies_until(
         or_(Entry.verified_at.is_(None), Entry.verified_at <= cutoff),
     ]
     if only is not None:
-        conditions.append(Entry.unit_id.in_(_unit_ids(only)))
+        conditions.append(Entry.unit_id.in_(select(Unit.id).where(only.where())))
     sums = (
         select(
             Entry.unit_id,
@@ -199,7 +270,7 @@ def _tallies_until(
 
 
 def verified_items(
-    drive: Drive, unit_id: int | None = None, only: Only = None
+    drive: Drive, unit_id: int | None = None, only: Only | None = None
 ) -> list[scoring.VerifiedItem]:
     """Every verified entry of the drive (or of some units) as plain data, for rebuilds and cut-offs."""
     query = (
@@ -217,7 +288,7 @@ def verified_items(
     if unit_id is not None:
         query = query.where(Entry.unit_id == unit_id)
     if only is not None:
-        query = query.where(only)
+        query = query.where(only.where())
     return [
         scoring.VerifiedItem(u, c, Decimal(q), day, at or datetime.min)
         for u, c, q, day, at in db.session.execute(query)
@@ -227,27 +298,29 @@ def verified_items(
 Assessed = tuple[str, str, Decimal, datetime]
 
 
-def _assessed(drive: Drive, cutoff: datetime | None, only: Only = None) -> list[Assessed]:
-    """(unit, criterion, points, assessed at) of the judges' assessments made by `cutoff`."""
-    query = (
-        select(Unit.code, Criterion.code, Assessment.points, Assessment.assessed_at)
-        .join(Unit, Assessment.unit_id == Unit.id)
-        .join(Criterion, Assessment.criterion_id == Criterion.id)
-        .where(Criterion.drive_id == drive.id)
-    )
-    if cutoff is not None:
-        query = query.where(Assessment.assessed_at <= cutoff)
-    if only is not None:
-        query = query.where(only)
-    return [(u, c, Decimal(points), at) for u, c, points, at in db.session.execute(query)]
+def _assessed(drive: Drive) -> list[Assessed]:
+    """(unit, criterion, points, assessed at) of every assessment of the drive, read once per request."""
+
+    def read() -> list[Assessed]:
+        rows = db.session.execute(
+            select(Unit.code, Criterion.code, Assessment.points, Assessment.assessed_at)
+            .join(Unit, Assessment.unit_id == Unit.id)
+            .join(Criterion, Assessment.criterion_id == Criterion.id)
+            .where(Criterion.drive_id == drive.id)
+        )
+        return [(u, c, Decimal(points), at) for u, c, points, at in rows]
+
+    return _per_request(f"assessed:{drive.id}", read)
 
 
 def _assessments_at(
-    assessed: list[Assessed], cutoff: datetime | None
+    assessed: list[Assessed], units: list[scoring.UnitFacts], cutoff: datetime | None
 ) -> dict[tuple[str, str], list[Decimal]]:
+    """The assessments of `units` made by `cutoff` (all of them for None), per unit and criterion."""
+    codes = {unit.code for unit in units}
     found: dict[tuple[str, str], list[Decimal]] = {}
     for unit, criterion, points, at in assessed:
-        if cutoff is None or at <= cutoff:
+        if unit in codes and (cutoff is None or at <= cutoff):
             found.setdefault((unit, criterion), []).append(points)
     return found
 
@@ -255,20 +328,21 @@ def _assessments_at(
 Filed = dict[str, dict[date, datetime]]
 
 
-def _filed(drive: Drive, moment: datetime, only: Only = None) -> Filed:
-    """When each unit filed each month's report, for the reports filed by `moment`."""
-    filed: Filed = {}
-    query = (
-        select(Unit.code, MonthlyReport.month, MonthlyReport.filed_at)
-        .join(Unit, MonthlyReport.unit_id == Unit.id)
-        .where(MonthlyReport.drive_id == drive.id, MonthlyReport.filed_at.is_not(None))
-        .where(MonthlyReport.filed_at <= moment)
-    )
-    if only is not None:
-        query = query.where(only)
-    for unit, month, filed_at in db.session.execute(query):
-        filed.setdefault(unit, {})[month] = filed_at
-    return filed
+def _filed(drive: Drive) -> Filed:
+    """When each unit filed each month's report (every filed report), read once per request."""
+
+    def read() -> Filed:
+        filed: Filed = {}
+        rows = db.session.execute(
+            select(Unit.code, MonthlyReport.month, MonthlyReport.filed_at)
+            .join(Unit, MonthlyReport.unit_id == Unit.id)
+            .where(MonthlyReport.drive_id == drive.id, MonthlyReport.filed_at.is_not(None))
+        )
+        for unit, month, filed_at in rows:
+            filed.setdefault(unit, {})[month] = filed_at
+        return filed
+
+    return _per_request(f"filed:{drive.id}", read)
 
 
 def _reports_at(
@@ -296,7 +370,7 @@ def _thresholds(drive: Drive) -> scoring.Thresholds:
 
 
 def scoring_input(
-    drive: Drive, cutoff: datetime | None = None, only: Only = None
+    drive: Drive, cutoff: datetime | None = None, only: Only | None = None
 ) -> scoring.ScoringInput:
     """The facts of the drive as of now, or as of `cutoff` (the freeze), for every unit or `only` some."""
     moment = cutoff or now()
@@ -306,8 +380,8 @@ def scoring_input(
         criteria=rules(drive),
         units=units,
         tallies=tallies,
-        assessments=_assessments_at(_assessed(drive, cutoff, only), None),
-        reports=_reports_at(drive, units, _filed(drive, moment, only), moment),
+        assessments=_assessments_at(_assessed(drive), units, cutoff),
+        reports=_reports_at(drive, units, _filed(drive), moment),
         targets=_targets(drive),
         thresholds=_thresholds(drive),
     )
@@ -333,14 +407,14 @@ class UnitsHistory:
         return replace(
             self.facts,
             tallies=scoring.tally(self.items, moment),
-            assessments=_assessments_at(self.assessed, moment),
+            assessments=_assessments_at(self.assessed, list(self.facts.units), moment),
             reports=_reports_at(self.drive, list(self.facts.units), self.filed, moment),
         )
 
 
-def units_history(drive: Drive, unit_codes: list[str], until: datetime) -> UnitsHistory:
-    """The history of `unit_codes` up to `until` (see `UnitsHistory`)."""
-    only = of_units(unit_codes)
+def units_history(drive: Drive, unit_codes: list[str]) -> UnitsHistory:
+    """The history of `unit_codes` (see `UnitsHistory`)."""
+    only = Only(codes=tuple(unit_codes))
     return UnitsHistory(
         drive=drive,
         facts=scoring.ScoringInput(
@@ -350,8 +424,8 @@ def units_history(drive: Drive, unit_codes: list[str], until: datetime) -> Units
             thresholds=_thresholds(drive),
         ),
         items=verified_items(drive, only=only),
-        assessed=_assessed(drive, until, only),
-        filed=_filed(drive, until, only),
+        assessed=_assessed(drive),
+        filed=_filed(drive),
     )
 
 
@@ -360,7 +434,9 @@ def _ordered(board: Board) -> Board:
     return {code: board[code] for code in order if code in board}
 
 
-def compute_board(drive: Drive, cutoff: datetime | None = None, only: Only = None) -> Board:
+def compute_board(
+    drive: Drive, cutoff: datetime | None = None, only: Only | None = None
+) -> Board:
     """Ranked standings per block (in block order), computed now; `standings` caches it."""
     return _ordered(scoring.compute_standings(scoring_input(drive, cutoff, only)))
 

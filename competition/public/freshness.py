@@ -37,9 +37,19 @@ from competition.public.perspective import Perspective, perspective
 
 
 def current_drive() -> Drive | None:
-    """The active drive, read once per request."""
+    """The active drive, read once per request, fresh, with the time of the last audited change.
+
+    One query: a cached page then costs this read and nothing else.
+    """
     if "thidua_drive" not in g:
-        g.thidua_drive = standings.active_drive()
+        row = db.session.execute(
+            standings.active_drive_select()
+            .add_columns(select(func.max(AuditEvent.at)).scalar_subquery())
+            .execution_options(populate_existing=True)
+        ).first()
+        g.thidua_drive, g.thidua_last_change = row if row is not None else (None, None)
+        if g.thidua_drive is not None:
+            standings.note_version(g.thidua_drive)
     return g.thidua_drive
 
 
@@ -65,7 +75,7 @@ def _last_modified(drive: Drive) -> datetime:
     """The latest of: the last audited change, the start of today, the freeze once reached."""
     moment = now()
     candidates = [datetime.combine(moment.date(), time.min)]
-    latest_event = db.session.scalar(select(func.max(AuditEvent.at)))
+    latest_event = g.thidua_last_change
     if latest_event is not None:
         candidates.append(latest_event)
     if drive.freeze_at is not None and drive.freeze_at <= moment:

@@ -15,7 +15,7 @@ from typing import TypeVar
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import aliased, contains_eager, selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from competition import standings
 from competition.cache import cached
@@ -34,26 +34,13 @@ MAX_PER_PAGE = 100
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
-class UnitInfo:
-    """What a page needs to name and link a unit of the board."""
-
-    code: str
-    slug: str
-    name: str
-    parent_code: str | None
-    parent_name: str | None
+# What a page needs to name and link a unit of the board (code, slug, name, parent).
+UnitInfo = standings.UnitRow
 
 
 def unit_index() -> dict[str, UnitInfo]:
-    """Every unit by code, with its parent, in one query."""
-    parent = aliased(Unit)
-    rows = db.session.execute(
-        select(Unit.code, Unit.slug, Unit.name, parent.code, parent.name)
-        .outerjoin(parent, Unit.parent_id == parent.id)
-    ).all()
-    return {code: UnitInfo(code, slug, name, p_code, p_name)
-            for code, slug, name, p_code, p_name in rows}
+    """Every unit by code, with its parent (the same read the board's units come from)."""
+    return {unit.code: unit for unit in standings.unit_rows()}
 
 
 @dataclass
