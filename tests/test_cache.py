@@ -94,3 +94,56 @@ def test_a_repeat_visit_to_the_board_costs_at_most_three_queries(world, client):
             repeat = client.get(path, headers={"If-None-Match": first.headers["ETag"]})
         assert repeat.status_code == 304, path
         assert log.count <= 3, f"{path}: {log.count} queries\n{log}"
+
+
+def test_an_anonymous_reader_gets_the_rendered_board_from_the_cache_in_three_queries(world, client):
+    factories.entry(world.bao_lam, factories.criterion(world.drive, "TB"), 4,
+                    status=EntryStatus.VERIFIED)
+    for path in (BOARD_PAGE + "/huyen", BOARD, BOARD + "?block=huyen"):
+        first = client.get(path)
+        assert first.status_code == 200, path
+        with counting_queries(db.engine) as log:
+            again = client.get(path)
+        assert again.status_code == 200 and again.data == first.data, path
+        assert log.count <= 3, f"{path}: {log.count} queries\n{log}"
+        assert "Cookie" in again.headers.get("Vary", ""), path
+        assert "Set-Cookie" not in again.headers and "Set-Cookie" not in first.headers, path
+        assert again.headers["ETag"] == first.headers["ETag"], path
+
+
+def test_a_cached_public_page_carries_no_csrf_token(world, client, visitor):
+    page = client.get(BOARD_PAGE + "/huyen").get_data(as_text=True)
+    assert 'name="csrf-token"' not in page
+    assert visitor.token()  # the sign-in page still has one
+
+
+def test_a_flashed_message_is_shown_to_its_visitor_only_and_never_cached(world, make_visitor):
+    leaving, passer_by = make_visitor(), make_visitor()
+    passer_by.get("/")
+    leaving.login("hoaan")
+    home = leaving.logout()
+    assert home.status_code == 302
+    assert "Bạn đã đăng xuất." in leaving.get("/").get_data(as_text=True)
+    assert "Bạn đã đăng xuất." not in passer_by.get("/").get_data(as_text=True)
+    assert "Bạn đã đăng xuất." not in leaving.get("/").get_data(as_text=True)
+
+
+def test_staff_see_the_live_board_during_a_freeze_after_the_public_page_was_cached(
+    world, client, make_visitor, monkeypatch
+):
+    tb = factories.criterion(world.drive, "TB")
+    factories.entry(world.hoa_an, tb, 4, status=EntryStatus.VERIFIED)
+    late = factories.entry(world.hoa_an, tb, 26, status=EntryStatus.SUBMITTED)
+    monkeypatch.setenv("COMPETITION_TODAY", "2021-07-02")  # after the freeze (30/6 17:00)
+    lifecycle.verify(late, world.judge)
+    db.session.commit()
+
+    public = client.get(BOARD_PAGE + "/huyen").get_data(as_text=True)
+    assert client.get(BOARD_PAGE + "/huyen").get_data(as_text=True) == public
+    judge = make_visitor()
+    judge.login("thamdinh1")
+    live = judge.get(BOARD_PAGE + "/huyen").get_data(as_text=True)
+    assert "Bạn đang xem số liệu trực tiếp" in live and "15,00" in live
+    assert "Bạn đang xem số liệu trực tiếp" not in public and "15,00" not in public
+    assert "Bạn đang xem số liệu trực tiếp" not in client.get(BOARD_PAGE + "/huyen").get_data(
+        as_text=True)
