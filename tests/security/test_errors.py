@@ -7,7 +7,6 @@ import logging
 import pytest
 from flask import abort
 
-from competition import create_app
 from competition.accounts.access import admin_required
 from competition.extensions import db, limiter
 
@@ -28,7 +27,7 @@ class Boom(RuntimeError):
 
 @pytest.fixture
 def troubled(app, drive):
-    """Routes that fail on purpose, added to the test's own app before its first request."""
+    """Routes that fail on purpose, added to the test's own app (tests marked `own_app`)."""
 
     def conflict():
         abort(409, "Kết quả này vừa được người khác xác nhận.")
@@ -95,21 +94,17 @@ def test_the_request_size_limit_leaves_room_for_every_file_of_an_entry(app):
     assert largest_entry < app.config["MAX_CONTENT_LENGTH"] <= largest_entry + 2 * MEGABYTE
 
 
-def test_a_body_over_the_limit_is_refused_before_it_is_read(database_uri):
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_uri,
-                      "SECRET_KEY": "tests-only", "REDIS_URL": "",
-                      "MAX_UPLOAD_MB": 1, "MAX_FILES_PER_ENTRY": 1})
-    with app.app_context():
-        assert app.config["MAX_CONTENT_LENGTH"] == 2 * MEGABYTE
-        client = app.test_client()
+def test_a_body_over_the_limit_is_refused_before_it_is_read(drive, another_app):
+    small = another_app(MAX_UPLOAD_MB=1, MAX_FILES_PER_ENTRY=1)
+    assert small.config["MAX_CONTENT_LENGTH"] == 2 * MEGABYTE
+    with small.app_context():
+        client = small.test_client()
         response = client.post("/tai-khoan/dang-nhap", data={"username": "x" * (2 * MEGABYTE + 1)})
         assert response.status_code == 413
         assert "vượt quá giới hạn cho phép" in response.get_data(as_text=True)
         api = client.post("/api/v1/anything", data=b"x" * (2 * MEGABYTE + 1),
                           content_type="application/octet-stream")
         assert api.status_code in (404, 405, 413)  # no such route, but never a 500
-        db.session.remove()
-        db.engine.dispose()
 
 
 @pytest.mark.parametrize("prefix", ["/thu", "/api/v1/thu"])

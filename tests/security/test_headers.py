@@ -5,11 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from competition import create_app
 from competition.extensions import db
 from competition.models import AuditEvent
 from tests import factories
-from tests.conftest import IsolatedClient, Visitor
+from tests.conftest import Visitor
 from tests.security.site import crawl
 
 ROLES = {"anonymous": None, "reporter": "hoaan", "judge": "thamdinh1", "admin": "admin"}
@@ -75,16 +74,11 @@ def test_without_a_trusted_proxy_forwarded_headers_are_ignored(app, drive):
     assert "Strict-Transport-Security" not in app.test_client().get("/", headers=FORWARDED).headers
 
 
-def test_behind_one_trusted_proxy_the_real_client_address_and_https_are_seen(database_uri):
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_uri,
-                      "SECRET_KEY": "tests-only", "REDIS_URL": "", "PROXY_FIX": 1})
-    app.test_client_class = IsolatedClient
-    with app.app_context():
-        factories.default_drive()
-        assert signed_failure(app, FORWARDED) == "203.0.113.9"
-        response = app.test_client().get("/", headers=FORWARDED)
+def test_behind_one_trusted_proxy_the_real_client_address_and_https_are_seen(drive, another_app):
+    proxied = another_app(PROXY_FIX=1)
+    with proxied.app_context():
+        assert signed_failure(proxied, FORWARDED) == "203.0.113.9"
+        response = proxied.test_client().get("/", headers=FORWARDED)
         assert response.headers["Strict-Transport-Security"].startswith("max-age=")
         # Only the nearest hop is trusted: a client cannot prepend an address of its choice.
-        assert signed_failure(app, {"X-Forwarded-For": "10.9.9.9, 203.0.113.10"}) == "203.0.113.10"
-        db.session.remove()
-        db.engine.dispose()
+        assert signed_failure(proxied, {"X-Forwarded-For": "10.9.9.9, 203.0.113.10"}) == "203.0.113.10"

@@ -10,11 +10,10 @@ import uuid
 import pytest
 from sqlalchemy import select
 
-from competition import create_app
 from competition.extensions import db
 from competition.models import AuditEvent, User
 from tests import factories
-from tests.conftest import IN_CI, IsolatedClient, Visitor
+from tests.conftest import IN_CI, Visitor
 
 LOGIN = "/tai-khoan/dang-nhap"
 WRONG = "khong-phai-mat-khau"
@@ -106,19 +105,16 @@ def redis_url() -> str:
     return url
 
 
-def test_with_redis_the_count_survives_a_restart_so_workers_share_it(app, world, database_uri):
+def test_with_redis_the_count_survives_a_restart_so_workers_share_it(world, another_app):
     """Several gunicorn workers (or servers) each build their own app; the count lives in Redis."""
-    config = {"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_uri, "SECRET_KEY": "tests-only",
-              "REDIS_URL": redis_url()}
+    url = redis_url()
     # Redis outlives the test: a name and an address of this run only, so reruns start clean.
     name = f"cb-{uuid.uuid4().hex[:12]}"
     factories.user(name, unit=world.hoa_an)
     address = f"10.{random.randrange(256)}.{random.randrange(256)}.{random.randrange(1, 255)}"
 
     def worker() -> Visitor:
-        application = create_app(config)
-        application.test_client_class = IsolatedClient
-        visitor = Visitor(application.test_client())
+        visitor = Visitor(another_app(REDIS_URL=url).test_client())
         visitor.client.environ_base["REMOTE_ADDR"] = address
         return visitor
 
@@ -143,16 +139,12 @@ def test_session_cookie_is_httponly_and_samesite_lax_and_not_secure_over_plain_h
     assert "Secure" not in cookie
 
 
-def test_session_cookie_is_secure_when_the_site_runs_behind_https(database_uri, monkeypatch):
+def test_session_cookie_is_secure_when_the_site_runs_behind_https(world, another_app, monkeypatch):
     monkeypatch.setenv("SESSION_COOKIE_SECURE", "1")
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_uri,
-                      "SECRET_KEY": "tests-only", "REDIS_URL": ""})
-    with app.app_context():
-        factories.small_world(factories.default_drive())
-        response = Visitor(app.test_client()).login("hoaan")
-        assert re.search(r"; Secure", session_cookie(response))
-        db.session.remove()
-        db.engine.dispose()
+    secure = another_app()
+    with secure.app_context():
+        response = Visitor(secure.test_client()).login("hoaan")
+    assert re.search(r"; Secure", session_cookie(response))
 
 
 def test_a_deactivated_account_is_signed_out_at_once_and_cannot_sign_in(world, visitor):
