@@ -441,11 +441,27 @@ def compute_board(
     return _ordered(scoring.compute_standings(scoring_input(drive, cutoff, only)))
 
 
-def standings(drive: Drive, cutoff: datetime | None = None) -> Board:
-    """Ranked standings per block (in block order), cached per standings version and day."""
+def standings(drive: Drive, cutoff: datetime | None = None, block: str | None = None) -> Board:
+    """Ranked standings per block (in block order), cached per standings version and day.
+
+    With `block`, only that block (ranks never cross blocks): a block's page
+    then scores its own units, not the whole nation's.
+    """
     version = request_version(drive.id)
-    key = f"standings:{drive.id}:{version}:{cutoff.isoformat() if cutoff else 'live'}:{now().date()}"
-    return cached(key, lambda: compute_board(drive, cutoff))
+    moment = cutoff.isoformat() if cutoff else "live"
+    key = f"standings:{drive.id}:{version}:{moment}:{now().date()}:{block or '*'}"
+    return cached(key, lambda: compute_board(drive, cutoff, Only(block=block) if block else None))
+
+
+def ranked_units() -> list[scoring.UnitFacts]:
+    """The units every board ranks (active, in a block), without scoring them."""
+    return _units()
+
+
+def ranked_blocks() -> list[str]:
+    """The codes of the blocks a board has (those with ranked units), in block order."""
+    present = {unit.block for unit in _units()}
+    return [block.code for block in blocks() if block.code in present]
 
 
 def public_cutoff(drive: Drive) -> datetime | None:
@@ -453,8 +469,8 @@ def public_cutoff(drive: Drive) -> datetime | None:
     return drive.freeze_at if drive.is_frozen() else None
 
 
-def public_standings(drive: Drive) -> Board:
-    return standings(drive, public_cutoff(drive))
+def public_standings(drive: Drive, block: str | None = None) -> Board:
+    return standings(drive, public_cutoff(drive), block)
 
 
 def standing_of(board: Board, unit_code: str) -> scoring.Standing | None:

@@ -100,13 +100,11 @@ def standing_json(row: scoring.Standing, slug: str) -> dict:
 def leaderboard():
     """Every block, or only `?block=<code>`; served from the page cache per standings version."""
     drive = _drive()
-    board = current_perspective().board()
     chosen = request.args.get("block", "").strip()
-    if chosen:
-        if chosen not in board:
-            return jsonify({"error": {"status": 400, "message": _("Bộ lọc không hợp lệ."),
-                                      "fields": {"block": _("Không có khối thi đua này.")}}}), 400
-        board = {chosen: board[chosen]}
+    if chosen and chosen not in standings.ranked_blocks():
+        return jsonify({"error": {"status": 400, "message": _("Bộ lọc không hợp lệ."),
+                                  "fields": {"block": _("Không có khối thi đua này.")}}}), 400
+    board = current_perspective().board(chosen or None)
     units = queries.unit_index()
     names = {b.code: b.name for b in standings.blocks()}
     return jsonify({
@@ -130,8 +128,8 @@ def unit(code: str):
     drive = _drive()
     found = db.session.scalars(select(Unit).where(Unit.code == code)).first()
     view = current_perspective()
-    board = view.board()
-    standing = standings.standing_of(board, code) if found is not None else None
+    ranked = found is not None and found.block is not None
+    standing = standings.standing_of(view.board(found.block.code), code) if ranked else None
     if standing is None:
         abort(404, _("Không có đơn vị xếp hạng mang mã này."))
     series = history.points_over_time(drive, view.cutoff, [standing])

@@ -35,10 +35,11 @@ class Perspective:
         """What tells this perspective's pages apart from another's (for ETags)."""
         return f"{'staff' if self.staff else 'public'}:{self.cutoff.isoformat() if self.cutoff else 'live'}"
 
-    def board(self) -> standings.Board:
+    def board(self, block: str | None = None) -> standings.Board:
+        """Every block's standings, or only `block`'s."""
         if self.staff:
-            return standings.standings(self.drive)
-        return standings.public_standings(self.drive)
+            return standings.standings(self.drive, block=block)
+        return standings.public_standings(self.drive, block)
 
 
 def perspective(drive: Drive, public_only: bool = False) -> Perspective:

@@ -86,13 +86,15 @@ def index():
     )
 
 
-def _block_rows(board: standings.Board, block_code: str | None):
-    if not board:
+def _block_rows(block_code: str | None):
+    """The block asked for (else the first) and its ranked rows; only that block is scored."""
+    codes = standings.ranked_blocks()
+    if not codes:
         abort(404)
-    block_code = block_code or next(iter(board))
-    if block_code not in board:
+    block_code = block_code or codes[0]
+    if block_code not in codes:
         abort(404)
-    return block_code, board[block_code]
+    return block_code, current_perspective().board(block_code)[block_code]
 
 
 @bp.route("/bang-xep-hang")
@@ -101,8 +103,7 @@ def _block_rows(board: standings.Board, block_code: str | None):
 def leaderboard(block_code: str | None = None):
     drive = _drive_or_empty()
     view = current_perspective()
-    board = view.board()
-    block_code, rows = _block_rows(board, block_code)
+    block_code, rows = _block_rows(block_code)
     units = queries.unit_index()
     parents = sorted(
         {(units[r.unit.code].parent_code, units[r.unit.code].parent_name) for r in rows
@@ -119,7 +120,7 @@ def leaderboard(block_code: str | None = None):
         "public/leaderboard.html",
         **_common(drive),
         block_code=block_code,
-        board=board,
+        block_codes=standings.ranked_blocks(),
         rows=shown,
         units=units,
         parents=parents if len(parents) > 1 else [],
@@ -155,7 +156,7 @@ def leaderboard_download(block_code: str, fmt: str):
     if fmt not in ("csv", "xlsx"):
         abort(404)
     drive = _drive_or_empty()
-    block_code, rows = _block_rows(current_perspective().board(), block_code)
+    block_code, rows = _block_rows(block_code)
     header, body = leaderboard_table(drive, rows, standings.scored_criteria(drive))
     block = next(b for b in standings.blocks() if b.code == block_code)
     moment = history.moment_of(current_perspective().cutoff)
@@ -183,7 +184,7 @@ def unit(slug: str):
     drive = _drive_or_empty()
     unit = _ranked_unit(slug)
     view = current_perspective()
-    board = view.board()
+    board = view.board(unit.block.code)
     standing = standings.standing_of(board, unit.code)
     if standing is None:
         abort(404)
@@ -244,8 +245,7 @@ def propaganda():
 
 
 def _ranked_units(units: dict[str, queries.UnitInfo]) -> list[queries.UnitInfo]:
-    ranked = {row.unit.code for rows in current_perspective().board().values() for row in rows}
-    return sorted((units[c] for c in ranked), key=lambda u: u.name)
+    return sorted((units[u.code] for u in standings.ranked_units()), key=lambda u: u.name)
 
 
 @bp.route("/nhat-ky-xep-hang")
