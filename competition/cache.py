@@ -11,14 +11,19 @@ from __future__ import annotations
 import pickle
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext, suppress
 from typing import Any, TypeVar
 
 from flask import current_app
+from redis.exceptions import LockError
 
 T = TypeVar("T")
 LOCAL_ENTRIES = 256
 TTL_SECONDS = 24 * 3600
+# How long one worker may hold the right to compute a value before another
+# stops waiting and computes it too (a cold national board takes seconds).
+COMPUTE_LOCK_SECONDS = 60
 
 
 class LocalCache:
@@ -47,6 +52,10 @@ class LocalCache:
         with self._lock:
             self._items.clear()
 
+    def computing(self, key: str) -> nullcontext:
+        """One process computes for itself; nothing to share."""
+        return nullcontext()
+
 
 class RedisCache:
     """The same interface over Redis, shared by every worker and server."""
@@ -66,6 +75,23 @@ class RedisCache:
     def clear(self) -> None:
         for key in self._redis.scan_iter("thidua:*"):
             self._redis.delete(key)
+
+    @contextmanager
+    def computing(self, key: str) -> Iterator[None]:
+        """Hold a short lock while computing `key`, so other workers wait for the value.
+
+        A worker that waits longer than the lock lives computes anyway: a
+        crashed worker never leaves the others without a board.
+        """
+        lock = self._redis.lock(f"{key}:computing", timeout=COMPUTE_LOCK_SECONDS)
+        held = lock.acquire(blocking=True, blocking_timeout=COMPUTE_LOCK_SECONDS)
+        try:
+            yield
+        finally:
+            if held:
+                # It may have expired while computing; someone else may hold it now.
+                with suppress(LockError):
+                    lock.release()
 
 
 def backend() -> LocalCache | RedisCache:
@@ -88,9 +114,17 @@ def store(key: str, value: Any) -> None:
 
 
 def cached(key: str, compute: Callable[[], T]) -> T:
-    """The value under `key`, computed once per key across every worker that shares the backend."""
+    """The value under `key`, computed once per key across every worker that shares the backend.
+
+    With Redis, workers that miss the same key at once wait while the first
+    computes it, then read its value, instead of all computing the same board.
+    """
     value = lookup(key)
-    if value is None:
-        value = compute()
-        store(key, value)
+    if value is not None:
+        return value
+    with backend().computing(f"thidua:{key}"):
+        value = lookup(key)
+        if value is None:
+            value = compute()
+            store(key, value)
     return value

@@ -9,12 +9,13 @@ one worker shows on the very next request to the other.
 from __future__ import annotations
 
 import os
+import threading
 from decimal import Decimal
 
 import pytest
 
 from bench.queries import counting_queries
-from competition import create_app, lifecycle
+from competition import cache, create_app, lifecycle
 from competition.extensions import db
 from competition.models import EntryStatus
 from tests import factories
@@ -147,3 +148,26 @@ def test_staff_see_the_live_board_during_a_freeze_after_the_public_page_was_cach
     assert "Bạn đang xem số liệu trực tiếp" not in public and "15,00" not in public
     assert "Bạn đang xem số liệu trực tiếp" not in client.get(BOARD_PAGE + "/huyen").get_data(
         as_text=True)
+
+
+def test_with_redis_a_worker_waits_for_the_board_another_is_computing(app):
+    url = _redis_or_skip()
+    app.config["REDIS_URL"] = url
+    app.extensions.pop("thidua_cache", None)
+    other = create_app({**app.config, "REDIS_URL": url})
+    found = {}
+
+    def second_worker() -> None:
+        with other.app_context():
+            found["board"] = cache.cached("board-in-the-making", lambda: "computed twice")
+
+    with cache.backend().computing("thidua:board-in-the-making"):
+        waiting = threading.Thread(target=second_worker)
+        waiting.start()
+        waiting.join(timeout=1)
+        assert waiting.is_alive(), "the second worker did not wait for the first"
+        cache.store("board-in-the-making", "computed once")
+    waiting.join()
+    assert found["board"] == "computed once"
+    with other.app_context():
+        db.engine.dispose()
