@@ -20,13 +20,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from datetime import UTC, datetime, time
-from functools import wraps
+from functools import lru_cache, wraps
 from typing import Any
 
 from flask import Response, g, make_response, request, session
 from flask_babel import get_locale
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from werkzeug.http import is_resource_modified
 
 from competition import cache, standings
@@ -36,17 +36,23 @@ from competition.models import AuditEvent, Drive
 from competition.public.perspective import Perspective, perspective
 
 
+@lru_cache(maxsize=1)
+def _drive_and_last_change() -> Select:
+    """Built once per process: building the statement costs as much as running it."""
+    return (
+        standings.active_drive_select()
+        .add_columns(select(func.max(AuditEvent.at)).scalar_subquery())
+        .execution_options(populate_existing=True)
+    )
+
+
 def current_drive() -> Drive | None:
     """The active drive, read once per request, fresh, with the time of the last audited change.
 
     One query: a cached page then costs this read and nothing else.
     """
     if "thidua_drive" not in g:
-        row = db.session.execute(
-            standings.active_drive_select()
-            .add_columns(select(func.max(AuditEvent.at)).scalar_subquery())
-            .execution_options(populate_existing=True)
-        ).first()
+        row = db.session.execute(_drive_and_last_change()).first()
         g.thidua_drive, g.thidua_last_change = row if row is not None else (None, None)
         if g.thidua_drive is not None:
             standings.note_version(g.thidua_drive)
