@@ -24,6 +24,19 @@ class DatabaseId(IntegerConverter):
         super().__init__(map, fixed_digits, min, max, signed)
 
 
+def database_id(value: str) -> int:
+    """A positive id or page number from a query string that the database can hold.
+
+    Used as `request.args.get(name, type=database_id)`: anything else raises
+    ValueError, so the argument falls back to its default instead of failing
+    in the query.
+    """
+    number = int(value)
+    if not 1 <= number <= LARGEST_ID:
+        raise ValueError(value)
+    return number
+
+
 def content_security_policy() -> str:
     """Only the app itself and the pinned Chart.js file; no inline script or style anywhere.
 

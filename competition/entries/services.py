@@ -28,6 +28,7 @@ from competition.entry_rules import CHANNEL_NAMES, entry_problems
 from competition.extensions import db
 from competition.formatting import moment
 from competition.models import Criterion, Drive, Entry, EntryStatus, Evidence, Unit, User
+from competition.security import database_id
 
 EDITABLE = (EntryStatus.DRAFT, EntryStatus.RETURNED)
 
@@ -70,8 +71,10 @@ def parse_selection(values: Sequence[str]) -> dict[int, int]:
     chosen: dict[int, int] = {}
     for value in values:
         entry_id, _sep, version = value.partition(":")
-        if entry_id.isdigit():
-            chosen[int(entry_id)] = parse_version(version)
+        try:
+            chosen[database_id(entry_id)] = parse_version(version)
+        except ValueError:
+            continue  # not an id any entry can have: ignored like an unticked box
     return chosen
 
 

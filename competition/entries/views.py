@@ -18,6 +18,7 @@ from competition.entries.forms import EntryForm, VersionForm
 from competition.extensions import db
 from competition.models import Criterion, Entry, EntryStatus, Evidence, Unit, User
 from competition.permissions import can_see_entry
+from competition.security import database_id
 
 
 @bp.before_request
@@ -68,8 +69,8 @@ def index():
     query = select(Entry).join(Criterion).where(Entry.unit_id == unit.id,
                                                 Criterion.drive_id == drive.id)
     chosen = {
-        "criterion": request.args.get("criterion", type=int),
-        "phase": request.args.get("phase", type=int),
+        "criterion": request.args.get("criterion", type=database_id),
+        "phase": request.args.get("phase", type=database_id),
         "status": request.args.get("status", ""),
         "month": request.args.get("month", ""),
     }
@@ -85,7 +86,7 @@ def index():
                             extract("month", Entry.activity_date) == month.month)
     page = db.paginate(
         query.order_by(Entry.activity_date.desc(), Entry.id.desc()),
-        page=request.args.get("page", 1, type=int),
+        page=request.args.get("page", 1, type=database_id),
         per_page=current_app.config["ENTRIES_PER_PAGE"], error_out=False,
     )
     return render_template(
@@ -115,7 +116,7 @@ def create():
     form = EntryForm()
     svc.prepare(form, drive, svc.reportable_criteria(drive))
     if request.method == "GET":
-        form.criterion.data = request.args.get("criterion", type=int)
+        form.criterion.data = request.args.get("criterion", type=database_id)
         return _render_form(form, drive, None)
     checked = svc.form_is_valid(form, drive)
     if checked.status != 200:

@@ -17,6 +17,7 @@ from competition.judging import services as svc
 from competition.judging.forms import DecisionForm, GridForm
 from competition.models import Block, Entry, Unit, User
 from competition.permissions import can_judge
+from competition.security import database_id
 
 ACTIONS = {
     "xac-nhan": "verify",
@@ -55,9 +56,9 @@ def _entry(entry_id: int) -> Entry:
 @staff_required
 def queue():
     drive = _drive()
-    chosen = {name: request.args.get(name, type=int) for name in svc.FACETS}
+    chosen = {name: request.args.get(name, type=database_id) for name in svc.FACETS}
     query, facets = svc.queue(drive, chosen)
-    page = db.paginate(query, page=request.args.get("page", 1, type=int),
+    page = db.paginate(query, page=request.args.get("page", 1, type=database_id),
                        per_page=current_app.config["ENTRIES_PER_PAGE"], error_out=False)
     allowed = {entry.id: can_judge(current_user, entry.unit) for entry in page.items}
     return render_template("judging/queue.html", page=page, facets=facets, chosen=chosen,
