@@ -196,8 +196,14 @@ def entry_rows(rng: random.Random, drive, units: list[tuple[int, int | None]], j
     picked_codes = rng.choices(codes, code_weights, k=count)
     picked_statuses = rng.choices(statuses, status_weights, k=count)
     first_day, last_day = drive.starts_on, BENCH_TODAY - timedelta(days=1)
-    for (unit_id, members), code, status in zip(picked_units, picked_codes, picked_statuses,
-                                                strict=True):
+    # Everything read from the database is read above, before the first row is
+    # asked for: during a COPY the connection can run no other statement.
+    return _rows(rng, zip(picked_units, picked_codes, picked_statuses, strict=True), criteria,
+                 phases, first_day, last_day, judge_id)
+
+
+def _rows(rng, picks, criteria, phases, first_day, last_day, judge_id) -> Iterator[tuple]:
+    for (unit_id, members), code, status in picks:
         criterion_id, propaganda = criteria[code]
         phase_id = channel = people = None
         start, end = first_day, last_day
