@@ -8,7 +8,7 @@ their units, criteria, phases and evidence in bulk.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TypeVar
@@ -153,7 +153,7 @@ def _with_relations(query: Select) -> Select:
 
 @dataclass(frozen=True)
 class Page:
-    items: list[Entry]
+    items: list
     total: int
     page: int
     per_page: int
@@ -161,6 +161,19 @@ class Page:
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.per_page))
+
+    @property
+    def first(self) -> int:
+        """The position (from 1) of the page's first item in the whole list."""
+        return (self.page - 1) * self.per_page + 1
+
+
+def page_of(rows: Sequence[T], page: int, per_page: int) -> Page:
+    """One page of rows already in memory; past the end, the last page (a stale link still lands)."""
+    pages = max(1, -(-len(rows) // per_page))
+    page = min(page, pages)
+    start = (page - 1) * per_page
+    return Page(list(rows[start:start + per_page]), len(rows), page, per_page)
 
 
 def propaganda_page(drive: Drive, cutoff: datetime | None, chosen: PropagandaFilter) -> Page:

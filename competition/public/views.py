@@ -18,12 +18,16 @@ from competition.cache import cached
 from competition.clock import today
 from competition.entry_rules import CHANNEL_NAMES
 from competition.extensions import db
+from competition.imports import slugify
 from competition.models import Unit
 from competition.public import bp, charts, queries
 from competition.public.freshness import conditional, current_drive, current_perspective
 from competition.public.labels import CLASSIFICATION_LABELS
+from competition.security import database_id
 
 TOP_UNITS = 5
+LEADERBOARD_PER_PAGE = 100
+SEARCH_MAX_LENGTH = 100
 CHANGES_PER_PAGE = 30
 UNIT_ENTRIES_PER_PAGE = 20
 # The entries area serves evidence files (public ones to anyone); without it, names only.
@@ -38,10 +42,11 @@ def _drive_or_empty():
 
 
 def _page_number() -> int:
-    value = request.args.get("page", "1")
-    if not value.isdigit() or int(value) < 1:
+    """`?page=`: a whole number from 1 that the database can hold (it may reach an OFFSET), else 400."""
+    try:
+        return database_id(request.args.get("page", "1"))
+    except ValueError:
         abort(400, _("Số trang phải là số nguyên dương."))
-    return int(value)
 
 
 def _common(drive) -> dict:
@@ -97,12 +102,27 @@ def _block_rows(block_code: str | None):
     return block_code, current_perspective().board(block_code)[block_code]
 
 
+def name_key(text: str) -> str:
+    """What a search by unit name compares: the slug form, so 'hoa an' finds 'Hòa An'.
+
+    The same slugify as the units' own slugs; a search with no letter or digit
+    in it is no search.
+    """
+    return slugify(text) if any(ch.isalnum() for ch in text) else ""
+
+
 @bp.route("/bang-xep-hang")
 @bp.route("/bang-xep-hang/<block_code>")
 @conditional()
 def leaderboard(block_code: str | None = None):
+    """One page of a block's board, filtered by district and name; ranks stay the whole block's.
+
+    Only the page's rows are rendered with their criterion details, so a
+    block of ten thousand units costs a page of a hundred.
+    """
     drive = _drive_or_empty()
     view = current_perspective()
+    page_number = _page_number()
     block_code, rows = _block_rows(block_code)
     units = queries.unit_index()
     parents = sorted(
@@ -113,25 +133,35 @@ def leaderboard(block_code: str | None = None):
     parent = request.args.get("parent", "")
     if parent and parent not in {code for code, _name in parents}:
         abort(400, _("Không có đơn vị cấp trên này trong khối."))
-    shown = [r for r in rows if not parent or units[r.unit.code].parent_code == parent]
-    series = history.points_over_time(drive, view.cutoff, shown[:TOP_UNITS])
-    top = [r.unit for r in shown[:TOP_UNITS]]
+    search = request.args.get("q", "").strip()[:SEARCH_MAX_LENGTH]
+    needle = name_key(search)
+    shown = [r for r in rows
+             if (not parent or units[r.unit.code].parent_code == parent)
+             and needle in name_key(r.unit.name)]
+    page = queries.page_of(shown, page_number, LEADERBOARD_PER_PAGE)
+    top_rows = rows[:TOP_UNITS]
+    series = history.points_over_time(drive, view.cutoff, top_rows)
+    top = [r.unit for r in top_rows]
+    chosen = {name: value for name, value in (("parent", parent), ("q", search)) if value}
     return render_template(
         "public/leaderboard.html",
         **_common(drive),
         block_code=block_code,
         block_codes=standings.ranked_blocks(),
-        rows=shown,
+        block_size=len(rows),
+        page=page,
         units=units,
         parents=parents if len(parents) > 1 else [],
         parent=parent,
+        search=search,
         criteria=standings.scored_criteria(drive),
-        changes=history.rank_changes(drive, block_code, rows, view.cutoff),
+        changes=history.rank_changes(drive, block_code, page.items, view.cutoff),
         week_ago=history.rank_reference(view.cutoff),
-        block_chart=charts.totals_chart(shown, _("Tổng điểm")),
+        block_chart=charts.totals_chart(page.items, _("Tổng điểm")),
         series=series,
         top=top,
         series_chart=charts.series_chart(series, top),
+        page_link=lambda n: url_for("public.leaderboard", block_code=block_code, **chosen, page=n),
     )
 
 
