@@ -53,6 +53,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seconds", type=int, default=10, help="wrk duration per run")
     parser.add_argument("--warm-timeout", type=int, default=900,
                         help="seconds a worker may take to compute the first board")
+    parser.add_argument("--cost-paths", nargs="+", metavar="PATH",
+                        help="instead of the table: time, bytes and peak RSS of these requests, "
+                             "in order, from one fresh worker on each large database")
     return parser.parse_args(argv)
 
 
@@ -161,25 +164,41 @@ def _peak_rss_mb(pid: int) -> float:
     return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024
 
 
-def board_vs_static(engine: Engine, path: str, seconds: int, warm_timeout: int) -> None:
-    """Gunicorn (2 workers) serves the board and a same-size file from static/, in turns."""
+def _gunicorn(url: str, workers: int, warm_timeout: int) -> tuple[subprocess.Popen, str]:
+    """A gunicorn serving the app on `url`'s database (per-process cache), once it answers."""
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": engine.large, "COMPETITION_TODAY": BENCH_TODAY.isoformat(),
+    env = {**os.environ, "DATABASE_URL": url, "COMPETITION_TODAY": BENCH_TODAY.isoformat(),
            "REDIS_URL": ""}
     server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}",
+        [str(ROOT / ".venv/bin/gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}",
          "--timeout", str(warm_timeout), "app:app"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            _get(base + "/static/css/app.css", 1)
+            break
+        except OSError:
+            time.sleep(0.2)
+    return server, base
+
+
+def _workers(server: subprocess.Popen) -> list[int]:
+    return [int(p) for p in subprocess.run(
+        ["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()]
+
+
+def _stop(server: subprocess.Popen) -> None:
+    server.send_signal(signal.SIGTERM)
+    server.wait(timeout=60)
+
+
+def board_vs_static(engine: Engine, path: str, seconds: int, warm_timeout: int) -> None:
+    """Gunicorn (2 workers) serves the board and a same-size file from static/, in turns."""
+    server, base = _gunicorn(engine.large, 2, warm_timeout)
     static_file = None
     try:
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                _get(base + "/static/css/app.css", 1)
-                break
-            except OSError:
-                time.sleep(0.2)
         # Each worker computes the board once (per-process cache); ask until both have.
         body = b""
         for _ in range(6):
@@ -190,8 +209,7 @@ def board_vs_static(engine: Engine, path: str, seconds: int, warm_timeout: int) 
         for _ in range(2):
             board.append(_wrk(base + path, seconds))
             static.append(_wrk(f"{base}/static/{static_file.name}", seconds))
-        workers = [int(p) for p in subprocess.run(
-            ["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()]
+        workers = _workers(server)
         engine.figures["board_rps"] = f"{sum(board) / 2:.2f}"
         engine.figures["static_rps"] = f"{sum(static) / 2:.0f}"
         engine.figures["board_static"] = f"{sum(board) / sum(static):.3f}"
@@ -200,8 +218,48 @@ def board_vs_static(engine: Engine, path: str, seconds: int, warm_timeout: int) 
     finally:
         if static_file is not None:
             static_file.unlink(missing_ok=True)
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=60)
+        _stop(server)
+
+
+# --- the cost of single pages ----------------------------------------------------
+
+
+@dataclass
+class PageCost:
+    engine: str
+    path: str
+    seconds: float
+    bytes: int
+    rss_mb: float
+
+
+def page_costs(engine: Engine, paths: list[str], warm_timeout: int) -> list[PageCost]:
+    """Each of `paths` in turn from one fresh gunicorn worker: time, bytes, peak RSS so far.
+
+    The first request of a path is cold (nothing cached in the worker); name
+    a path twice to see it served warm, or another page of the same block to
+    see what the board's cache saves it.
+    """
+    server, base = _gunicorn(engine.large, 1, warm_timeout)
+    costs = []
+    try:
+        (worker,) = _workers(server)
+        for path in paths:
+            started = time.perf_counter()
+            body = _get(base + path, warm_timeout)
+            seconds = time.perf_counter() - started
+            costs.append(PageCost(engine.name, path, seconds, len(body), _peak_rss_mb(worker)))
+    finally:
+        _stop(server)
+    return costs
+
+
+def cost_table(costs: list[PageCost]) -> str:
+    lines = ["| database | request (in order, one fresh worker) | time (s) | bytes | peak RSS (MB) |",
+             "|---|---|---|---|---|"]
+    lines += [f"| {c.engine} | `{c.path}` | {c.seconds:.2f} | {c.bytes} | {c.rss_mb:.0f} |"
+              for c in costs]
+    return "\n".join(lines)
 
 
 # --- (5) queries per request ----------------------------------------------------
@@ -270,6 +328,14 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit("name at least one engine: --sqlite SMALL LARGE and/or --postgresql SMALL LARGE")
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed (Debian package wrk)")
+    if args.cost_paths:
+        costs = []
+        for engine in engines:
+            print(f"{engine.name}: page costs …", file=sys.stderr)
+            costs += page_costs(engine, args.cost_paths, args.warm_timeout)
+        print(f"Day pinned to {BENCH_TODAY}; gunicorn -w 1, per-process cache")
+        print(cost_table(costs))
+        return
     for engine in engines:
         print(f"{engine.name}: verify cost …", file=sys.stderr)
         verify_growth(engine, args.verifies)
