@@ -137,7 +137,7 @@ def leaderboard(block_code: str | None = None):
     needle = name_key(search)
     shown = [r for r in rows
              if (not parent or units[r.unit.code].parent_code == parent)
-             and needle in name_key(r.unit.name)]
+             and (not needle or needle in name_key(r.unit.name))]
     page = queries.page_of(shown, page_number, LEADERBOARD_PER_PAGE)
     top_rows = rows[:TOP_UNITS]
     series = history.points_over_time(drive, view.cutoff, top_rows)
