@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 
 from competition import config as configuration
 from competition.extensions import babel, csrf, db, login_manager, migrate
@@ -15,7 +15,10 @@ BLUEPRINTS = ("public", "accounts", "entries", "judging", "reports", "admin", "a
 
 
 def select_locale() -> str:
-    """The language the visitor chose with the switch (a cookie), Vietnamese by default."""
+    """The language the visitor chose with the switch (a cookie), Vietnamese by default
+    (and always outside a request: the command line, exports built in the background)."""
+    if not has_request_context():
+        return "vi"
     lang = request.cookies.get("lang", "")
     return lang if lang in ("vi", "en") else "vi"
 

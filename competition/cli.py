@@ -15,6 +15,7 @@ from competition.extensions import db
 from competition.formatting import fixed
 from competition.models import Role, Unit, User
 from competition.problems import InvalidData
+from competition.public.labels import CLASSIFICATION_LABELS
 
 drive_cli = AppGroup("drive", help="Đợt thi đua: nạp định nghĩa từ tệp TOML.")
 units_cli = AppGroup("units", help="Đơn vị: nhập từ CSV/XLSX.")
@@ -127,7 +128,7 @@ def standings_cli(context: click.Context) -> None:
         click.echo(f"{'Hạng':>4}  {'Đơn vị':<42} {'Điểm':>8} {'%':>7}  Xếp loại")
         for row in rows:
             click.echo(f"{row.rank:>4}  {row.unit.name[:42]:<42} {fixed(row.total):>8} "
-                       f"{fixed(row.percent):>7}  {row.classification.value}")
+                       f"{fixed(row.percent):>7}  {CLASSIFICATION_LABELS[row.classification]}")
 
 
 @standings_cli.command("rebuild")

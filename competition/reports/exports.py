@@ -26,6 +26,7 @@ from competition.models import (
     EntryStatus,
     Unit,
 )
+from competition.public.labels import CLASSIFICATION_LABELS
 from competition.reports.forms import EntryFilterForm
 from competition.reports.services import drive_months, month_end
 
@@ -115,17 +116,10 @@ def _standing_header(drive: Drive, with_block: bool) -> list[str]:
     ]
 
 
-def _classification(value: str) -> str:
-    return {
-        "hoan_thanh_xuat_sac": _("Hoàn thành xuất sắc"), "hoan_thanh_tot": _("Hoàn thành tốt"),
-        "hoan_thanh": _("Hoàn thành"), "chua_hoan_thanh": _("Chưa hoàn thành"),
-    }.get(value, value)
-
-
 def _standing_line(row, codes: list[str]) -> list[Any]:
     return [
         row.rank, row.unit.code, row.unit.name, *(row.score(c).points for c in codes),
-        row.total, row.max_total, row.percent, _classification(row.classification.value),
+        row.total, row.max_total, row.percent, str(CLASSIFICATION_LABELS[row.classification]),
     ]
 
 
