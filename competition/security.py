@@ -88,12 +88,12 @@ def wait_seconds(breached: RequestLimit | None) -> int:
 def init_app(app: Flask) -> None:
     # Before any blueprint adds its routes, so every <int:...> uses it.
     app.url_map.converters["int"] = DatabaseId
-    # A whole entry form with every file at its size limit, plus a megabyte for the
-    # other fields; a larger body is refused with 413 before it is read.
     if app.config.get("MAX_CONTENT_LENGTH") is None:
-        app.config["MAX_CONTENT_LENGTH"] = (
-            app.config["MAX_UPLOAD_MB"] * app.config["MAX_FILES_PER_ENTRY"] + 1
-        ) * MEGABYTE
+        from competition.uploads import body_limit
+
+        app.config["MAX_CONTENT_LENGTH"] = body_limit(
+            app.config["MAX_UPLOAD_MB"], app.config["MAX_FILES_PER_ENTRY"]
+        )
     hops = app.config.get("PROXY_FIX", 0)
     if hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)

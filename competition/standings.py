@@ -14,7 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TypeVar
 
-from flask import g, has_request_context, request
+from flask import abort, g, has_request_context, request
 from sqlalchemy import ColumnElement, Select, func, or_, select, update
 from sqlalchemy.orm import aliased
 
@@ -82,6 +82,14 @@ def active_drive_select() -> Select:
 
 def active_drive() -> Drive | None:
     return db.session.scalars(active_drive_select()).first()
+
+
+def require_active_drive() -> Drive:
+    """The active drive for a page that cannot work without one (404 otherwise)."""
+    drive = active_drive()
+    if drive is None:
+        abort(404)
+    return drive
 
 
 def current_version(drive_id: int) -> int:

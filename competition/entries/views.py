@@ -20,18 +20,7 @@ from competition.models import Criterion, Entry, EntryStatus, Evidence, Unit, Us
 from competition.permissions import can_see_entry
 from competition.security import database_id
 
-
-@bp.before_request
-def limit_request_size() -> None:
-    """Refuse a body larger than the most files an entry may carry, before reading it."""
-    request.max_content_length = uploads.max_bytes() * uploads.max_files() + 1024 * 1024
-
-
-def _drive():
-    drive = standings.active_drive()
-    if drive is None:
-        abort(404)
-    return drive
+bp.before_request(uploads.limit_request_size)
 
 
 def _me() -> User:
@@ -55,7 +44,7 @@ def _my_entry(entry_id: int) -> Entry:
 @bp.route("/")
 @reporter_required
 def dashboard():
-    drive = _drive()
+    drive = standings.require_active_drive()
     unit = _my_unit()
     return render_template("entries/dashboard.html", drive=drive, unit=unit,
                            **svc.dashboard(drive, unit))
@@ -64,7 +53,7 @@ def dashboard():
 @bp.route("/ket-qua")
 @reporter_required
 def index():
-    drive = _drive()
+    drive = standings.require_active_drive()
     unit = _my_unit()
     query = select(Entry).join(Criterion).where(Entry.unit_id == unit.id,
                                                 Criterion.drive_id == drive.id)
@@ -111,7 +100,7 @@ def _render_form(form: EntryForm, drive, entry: Entry | None, status: int = 200)
 @bp.route("/ket-qua/moi", methods=["GET", "POST"])
 @reporter_required
 def create():
-    drive = _drive()
+    drive = standings.require_active_drive()
     unit = _my_unit()
     form = EntryForm()
     svc.prepare(form, drive, svc.reportable_criteria(drive))
@@ -145,7 +134,7 @@ def show(entry_id: int):
 @bp.route("/ket-qua/<int:entry_id>/sua", methods=["GET", "POST"])
 @reporter_required
 def edit(entry_id: int):
-    drive = _drive()
+    drive = standings.require_active_drive()
     entry = _my_entry(entry_id)
     if entry.status not in svc.EDITABLE:
         abort(409, _("Kết quả đã gửi, đã xác nhận hoặc không được công nhận thì không sửa được."))

@@ -29,16 +29,7 @@ ACTIONS = {
 FIELD_ERRORS = {"reason_required": "reason", "negative_quantity": "quantity"}
 
 
-@bp.before_request
-def limit_request_size() -> None:
-    request.max_content_length = uploads.max_bytes() * uploads.max_files() + 1024 * 1024
-
-
-def _drive():
-    drive = standings.active_drive()
-    if drive is None:
-        abort(404)
-    return drive
+bp.before_request(uploads.limit_request_size)
 
 
 def _me() -> User:
@@ -55,7 +46,7 @@ def _entry(entry_id: int) -> Entry:
 @bp.route("/")
 @staff_required
 def queue():
-    drive = _drive()
+    drive = standings.require_active_drive()
     chosen = {name: request.args.get(name, type=database_id) for name in svc.FACETS}
     query, facets = svc.queue(drive, chosen)
     page = db.paginate(query, page=request.args.get("page", 1, type=database_id),
@@ -158,7 +149,7 @@ def verify_many():
 @staff_required
 def assessments():
     """The unit × judged-criterion grid of one block; each judge edits only their own points."""
-    drive = _drive()
+    drive = standings.require_active_drive()
     blocks = standings.blocks()
     block_code = request.args.get("block") or (blocks[0].code if blocks else "")
     block = next((b for b in blocks if b.code == block_code), None)
@@ -204,7 +195,7 @@ def assessments():
 @staff_required
 def penalty():
     """A penalty item for a unit, recorded by staff and submitted straight to the queue."""
-    drive = _drive()
+    drive = standings.require_active_drive()
     form = PenaltyForm()
     entry_services.prepare(form, drive, entry_services.reportable_criteria(drive, staff=True))
     units = db.session.scalars(select(Unit).where(Unit.active.is_(True)).order_by(Unit.name)).all()

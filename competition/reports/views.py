@@ -52,13 +52,6 @@ def labels() -> dict:
     return {"status_labels": documents.STATUS_LABELS}
 
 
-def _drive() -> Drive:
-    drive = standings.active_drive()
-    if drive is None:
-        abort(404)
-    return drive
-
-
 def _month(drive: Drive, text: str) -> date:
     try:
         return services.parse_month(drive, text)
@@ -85,7 +78,7 @@ def _current_month(drive: Drive) -> date:
 @reporter_required
 def index():
     """The reporter's months: each with its filing status, deadline and a link to the report."""
-    drive = _drive()
+    drive = standings.require_active_drive()
     unit = current_user.unit
     if unit is None:
         abort(403)
@@ -124,7 +117,7 @@ def _monthly_page(drive: Drive, unit: Unit, month: date, form: MonthlyReportForm
 @roles_required("unit", "judge", "admin")
 def monthly(slug: str, month_text: str):
     """The unit's report for a month: its figures, and for the reporter the narrative form."""
-    drive = _drive()
+    drive = standings.require_active_drive()
     unit = _readable_unit(slug)
     month = _month(drive, month_text)
     form = _form_for(services.find_report(drive, unit, month), unit)
@@ -137,7 +130,7 @@ def monthly(slug: str, month_text: str):
 @reporter_required
 def file(slug: str, month_text: str):
     """File the report: the narrative as sent, and the moment that decides on-time or late."""
-    drive = _drive()
+    drive = standings.require_active_drive()
     unit = _readable_unit(slug)
     month = _month(drive, month_text)
     return _save(drive, unit, month, MonthlyReportForm(), file=True)
@@ -168,7 +161,7 @@ def _save(drive: Drive, unit: Unit, month: date, form: MonthlyReportForm, file: 
 @admin_required
 def reopen(slug: str, month_text: str):
     """An admin gives a filed report back to its unit, with a reason (audited)."""
-    drive = _drive()
+    drive = standings.require_active_drive()
     unit = _readable_unit(slug)
     month = _month(drive, month_text)
     report = services.find_report(drive, unit, month)
@@ -197,7 +190,7 @@ def _unit_document(drive: Drive, unit: Unit, month: date) -> documents.OfficialD
 @roles_required("unit", "judge", "admin")
 def printable(slug: str, month_text: str):
     """The report as a printable page (the browser's print keeps only the document)."""
-    drive = _drive()
+    drive = standings.require_active_drive()
     unit = _readable_unit(slug)
     month = _month(drive, month_text)
     return render_template("reports/document.html", doc=_unit_document(drive, unit, month),
@@ -218,7 +211,7 @@ def _document_download(doc: documents.OfficialDocument, fmt: str) -> Response:
 @bp.route("/<slug>/<month_text>/tai-ve.<fmt>")
 @roles_required("unit", "judge", "admin")
 def download(slug: str, month_text: str, fmt: str):
-    drive = _drive()
+    drive = standings.require_active_drive()
     unit = _readable_unit(slug)
     month = _month(drive, month_text)
     return _document_download(_unit_document(drive, unit, month), fmt)
@@ -239,7 +232,7 @@ def _summary_document(drive: Drive, month: date) -> documents.OfficialDocument:
 @staff_required
 def summary():
     """Every unit's filing for a month, completeness per block, totals, and who to remind."""
-    drive = _drive()
+    drive = standings.require_active_drive()
     month = _month(drive, request.args.get("thang") or f"{_current_month(drive):%Y-%m}")
     return render_template(
         "reports/summary.html", drive=drive, month=month,
@@ -250,7 +243,7 @@ def summary():
 @bp.route("/tong-hop/<month_text>/in")
 @staff_required
 def summary_printable(month_text: str):
-    drive = _drive()
+    drive = standings.require_active_drive()
     month = _month(drive, month_text)
     return render_template("reports/document.html", doc=_summary_document(drive, month),
                            back=url_for("reports.summary", thang=month_text))
@@ -259,7 +252,7 @@ def summary_printable(month_text: str):
 @bp.route("/tong-hop/<month_text>/tai-ve.<fmt>")
 @staff_required
 def summary_download(month_text: str, fmt: str):
-    drive = _drive()
+    drive = standings.require_active_drive()
     return _document_download(_summary_document(drive, _month(drive, month_text)), fmt)
 
 
@@ -269,7 +262,7 @@ def summary_download(month_text: str, fmt: str):
 @bp.route("/xuat")
 @staff_required
 def exports_page():
-    drive = _drive()
+    drive = standings.require_active_drive()
     form = exports.filter_form(drive, EntryFilterForm(request.args))
     return render_template("reports/exports.html", drive=drive, form=form)
 
@@ -284,7 +277,7 @@ def _export_format(fmt: str) -> str:
 @staff_required
 def export_entries(fmt: str):
     """Entries as CSV or XLSX, filtered by criterion, status, unit, block and month."""
-    drive = _drive()
+    drive = standings.require_active_drive()
     form = exports.filter_form(drive, EntryFilterForm(request.args))
     if not form.validate():
         abort(400, _("Bộ lọc không hợp lệ: %(fields)s.",
@@ -298,7 +291,7 @@ def export_entries(fmt: str):
 @staff_required
 def export_standings(fmt: str):
     """Live standings of every block (staff see live standings, as DESIGN.md § 5 says)."""
-    drive = _drive()
+    drive = standings.require_active_drive()
     fmt = _export_format(fmt)
     filename = f"xep-hang-{today():%Y%m%d}.{fmt}"
     sheets = exports.standing_sheets(drive)
