@@ -31,6 +31,15 @@ def _fail(error: InvalidData) -> None:
     sys.exit(1)
 
 
+def _import(file: Path, what: str, planner, *args) -> None:
+    """Run an all-or-nothing import and say how many rows it wrote, or list every problem."""
+    try:
+        count = imports.run_import(file, planner, *args)
+    except InvalidData as error:
+        _fail(error)
+    click.echo(f"Đã nhập {count} {what}.")
+
+
 def _require_drive():
     drive = standings.active_drive()
     if drive is None:
@@ -55,23 +64,14 @@ def drive_load(file: Path) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def units_import(file: Path) -> None:
     """Import units from FILE (columns: code, name, kind, block, parent_code, members)."""
-    try:
-        count = imports.run_import(file, imports.plan_units)
-    except InvalidData as error:
-        _fail(error)
-    click.echo(f"Đã nhập {count} đơn vị.")
+    _import(file, "đơn vị", imports.plan_units)
 
 
 @entries_cli.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def entries_import(file: Path) -> None:
     """Import entries of the active drive from FILE (see docs and examples/entries.csv)."""
-    drive = _require_drive()
-    try:
-        count = imports.run_import(file, imports.plan_entries, drive)
-    except InvalidData as error:
-        _fail(error)
-    click.echo(f"Đã nhập {count} kết quả.")
+    _import(file, "kết quả", imports.plan_entries, _require_drive())
 
 
 @users_cli.command("create")
@@ -186,12 +186,7 @@ targets_cli = AppGroup("targets", help="Chỉ tiêu giao: nhập từ CSV/XLSX."
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def targets_import(file: Path) -> None:
     """Import target overrides of the active drive (columns: criterion_code, block, unit_code, target)."""
-    drive = _require_drive()
-    try:
-        count = imports.run_import(file, imports.plan_targets, drive)
-    except InvalidData as error:
-        _fail(error)
-    click.echo(f"Đã nhập {count} chỉ tiêu.")
+    _import(file, "chỉ tiêu", imports.plan_targets, _require_drive())
 
 
 @click.command("backup")
