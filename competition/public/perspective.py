@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask import request
 from flask_login import current_user
 
 from competition import standings
@@ -42,10 +43,22 @@ class Perspective:
         return standings.public_standings(self.drive, block)
 
 
+def signed_in() -> bool:
+    """Whether the reader is signed in.
+
+    Sign-in rides on a cookie (the session or remember-me), so a request with
+    no cookie and no Authorization header is anonymous without loading a user:
+    most public readers, and every one the page cache serves.
+    """
+    if not request.cookies and "Authorization" not in request.headers:
+        return False
+    return current_user.is_authenticated
+
+
 def perspective(drive: Drive, public_only: bool = False) -> Perspective:
     """The reader's perspective; `public_only` for the open API, which always shows the public board."""
     public_cutoff = standings.public_cutoff(drive)
-    staff = not public_only and current_user.is_authenticated and current_user.is_staff
+    staff = not public_only and signed_in() and current_user.is_staff
     return Perspective(
         drive=drive,
         cutoff=None if staff else public_cutoff,
