@@ -27,6 +27,8 @@ from competition.security import database_id
 
 TOP_UNITS = 5
 LEADERBOARD_PER_PAGE = 100
+# Bars a phone can still label: the bar chart shows the first rows of the page.
+CHART_ROWS = 20
 SEARCH_MAX_LENGTH = 100
 CHANGES_PER_PAGE = 30
 UNIT_ENTRIES_PER_PAGE = 20
@@ -102,7 +104,7 @@ def _block_rows(block_code: str | None):
     return block_code, current_perspective().board(block_code)[block_code]
 
 
-def name_key(text: str) -> str:
+def _name_key(text: str) -> str:
     """What a search by unit name compares: the slug form, so 'hoa an' finds 'Hòa An'.
 
     The same slugify as the units' own slugs; a search with no letter or digit
@@ -134,10 +136,10 @@ def leaderboard(block_code: str | None = None):
     if parent and parent not in {code for code, _name in parents}:
         abort(400, _("Không có đơn vị cấp trên này trong khối."))
     search = request.args.get("q", "").strip()[:SEARCH_MAX_LENGTH]
-    needle = name_key(search)
+    needle = _name_key(search)
     shown = [r for r in rows
              if (not parent or units[r.unit.code].parent_code == parent)
-             and (not needle or needle in name_key(r.unit.name))]
+             and (not needle or needle in _name_key(r.unit.name))]
     page = queries.page_of(shown, page_number, LEADERBOARD_PER_PAGE)
     top_rows = rows[:TOP_UNITS]
     series = history.points_over_time(drive, view.cutoff, top_rows)
@@ -157,7 +159,8 @@ def leaderboard(block_code: str | None = None):
         criteria=standings.scored_criteria(drive),
         changes=history.rank_changes(drive, block_code, page.items, view.cutoff),
         week_ago=history.rank_reference(view.cutoff),
-        block_chart=charts.totals_chart(page.items, _("Tổng điểm")),
+        chart_rows=page.items[:CHART_ROWS],
+        block_chart=charts.totals_chart(page.items[:CHART_ROWS], _("Tổng điểm")),
         series=series,
         top=top,
         series_chart=charts.series_chart(series, top),
