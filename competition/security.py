@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import time
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, abort, current_app, request
 from flask_limiter import RequestLimit
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
@@ -85,6 +85,16 @@ def wait_seconds(breached: RequestLimit | None) -> int:
     return max(1, min(period, math.ceil(breached.reset_at - time.time())))
 
 
+def refuse_nul_characters() -> None:
+    """A NUL character has no place in any text a person types, and PostgreSQL cannot store
+    one: such a request is refused as a whole (400) before any view or query sees it."""
+    fields = [*request.args.items(multi=True)]
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        fields += [*request.form.items(multi=True)]
+    if "\x00" in request.path or any("\x00" in k or "\x00" in v for k, v in fields):
+        abort(400)
+
+
 def init_app(app: Flask) -> None:
     # Before any blueprint adds its routes, so every <int:...> uses it.
     app.url_map.converters["int"] = DatabaseId
@@ -97,5 +107,6 @@ def init_app(app: Flask) -> None:
     hops = app.config.get("PROXY_FIX", 0)
     if hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    app.before_request(refuse_nul_characters)  # before the sign-in throttle reads the form
     configure_limits(app)
     app.after_request(add_security_headers)

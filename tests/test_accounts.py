@@ -87,3 +87,9 @@ def test_the_language_switch_is_remembered(world, visitor):
     assert response.status_code == 302
     assert "lang=en" in response.headers["Set-Cookie"]
     assert visitor.get("/tai-khoan/ngon-ngu/fr").status_code == 404
+
+
+def test_a_nul_character_in_a_form_is_refused_before_anything_reads_it(world, visitor):
+    response = visitor.post("/tai-khoan/dang-nhap", {"username": "hoa\x00an", "password": "x"})
+    assert response.status_code == 400
+    assert list(visitor_events("login.failure")) == []
