@@ -112,6 +112,14 @@ def test_an_anonymous_reader_gets_the_rendered_board_from_the_cache_in_three_que
         assert again.headers["ETag"] == first.headers["ETag"], path
 
 
+def test_made_up_query_arguments_and_free_text_search_are_answered_but_not_cached(world, client):
+    for path in (BOARD_PAGE + "/huyen?invented=1", BOARD_PAGE + "/huyen?q=hoa"):
+        assert client.get(path).status_code == 200, path
+        with counting_queries(db.engine) as log:
+            assert client.get(path).status_code == 200, path
+        assert log.count > 3, f"{path} came from the shared cache"
+
+
 def test_a_cached_public_page_carries_no_csrf_token(world, client, visitor):
     page = client.get(BOARD_PAGE + "/huyen").get_data(as_text=True)
     assert 'name="csrf-token"' not in page

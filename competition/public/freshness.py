@@ -118,11 +118,18 @@ def _validate(response: Response, etag: str, last_modified: datetime) -> Respons
 # What a view sets that a cached copy must repeat; the app's own headers
 # (security policy, cookies) are added afresh to every response.
 KEPT_HEADERS = ("Content-Type", "Content-Disposition")
+# The query arguments public pages read that take few values. A page asked with any other
+# argument (free-text search `q`, a made-up one) is still answered, but not kept in the
+# shared cache, so nobody can fill the cache by inventing URLs.
+CACHED_ARGUMENTS = frozenset({"page", "per_page", "parent", "phase", "channel", "unit", "from", "to",
+                              "block"})
 
 
 def _shared(public_only: bool) -> bool:
     """The page is the same for everyone who may get it from the cache."""
     if request.method != "GET" or (not public_only and signed_in()):
+        return False
+    if not set(request.args) <= CACHED_ARGUMENTS:
         return False
     # Without a cookie there is no session, hence no flashed message.
     return not request.cookies or "_flashes" not in session
