@@ -236,3 +236,5 @@ def test_list_filters_by_status_and_month_and_pages(app, world, reporter):
     first = reporter.get("/don-vi/ket-qua?month=2021-04").get_data(as_text=True)
     second = reporter.get("/don-vi/ket-qua?month=2021-04&page=2").get_data(as_text=True)
     assert "Trang 1 / 2" in first and "Công trình 25" in first and "Công trình 01" in second
+    # The page links keep the filter.
+    assert "/don-vi/ket-qua?month=2021-04&amp;page=2" in first
