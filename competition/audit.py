@@ -17,7 +17,8 @@ from competition.extensions import db
 from competition.models import AuditEvent, Entry, User
 
 
-def _plain(value: Any) -> Any:
+def json_value(value: Any) -> Any:
+    """A value as JSON can hold it: dates in ISO form, decimals as exact strings."""
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     if isinstance(value, Decimal):
@@ -32,7 +33,7 @@ def entry_snapshot(entry: Entry) -> dict[str, Any]:
         "description", "channel", "people_reached", "phase_id", "criterion_id",
         "decision_reason",
     )
-    return {name: _plain(getattr(entry, name)) for name in fields}
+    return {name: json_value(getattr(entry, name)) for name in fields}
 
 
 def changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict, dict]:
@@ -64,8 +65,8 @@ def record(
         object_id=str(getattr(obj, "id", "") or "") if obj is not None else "",
         unit_id=unit_id,
         reason=reason,
-        before={k: _plain(v) for k, v in before.items()} if before else None,
-        after={k: _plain(v) for k, v in after.items()} if after else None,
+        before={k: json_value(v) for k, v in before.items()} if before else None,
+        after={k: json_value(v) for k, v in after.items()} if after else None,
     )
     db.session.add(event)
     return event

@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy import Date, DateTime, Integer, Numeric, Table, func, select, text
 
 from competition import audit, cache
+from competition.audit import json_value
 from competition.clock import now
 from competition.extensions import db
 from competition.models import Drive, User
@@ -46,14 +47,6 @@ def _tables() -> list[Table]:
     return list(db.metadata.sorted_tables)
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
-
-
 def dump() -> dict[str, Any]:
     """Every table as plain JSON-ready rows, in primary-key order."""
     tables: dict[str, list[dict[str, Any]]] = {}
@@ -61,7 +54,7 @@ def dump() -> dict[str, Any]:
         hidden = SECRET_COLUMNS.get(table.name, set())
         rows = db.session.execute(select(table).order_by(*table.primary_key.columns)).mappings()
         tables[table.name] = [
-            {key: _plain(value) for key, value in row.items() if key not in hidden} for row in rows
+            {key: json_value(value) for key, value in row.items() if key not in hidden} for row in rows
         ]
     drive = db.session.scalars(select(Drive).where(Drive.is_active.is_(True))).first()
     return {
