@@ -10,7 +10,7 @@ neither a row nor a file behind.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -76,6 +76,18 @@ def parse_selection(values: Sequence[str]) -> dict[int, int]:
         except ValueError:
             continue  # not an id any entry can have: ignored like an unticked box
     return chosen
+
+
+def act_on_all(entries: Sequence[Entry], act: Callable[[Entry], None]) -> None:
+    """One transition for every entry of a bulk form, in one transaction: all of them go, or
+    the first refusal (a `TransitionError`, re-raised) leaves every one as it was."""
+    try:
+        for entry in entries:
+            act(entry)
+        lifecycle.commit_transition(entries[0])
+    except lifecycle.TransitionError:
+        db.session.rollback()
+        raise
 
 
 # --- The entry form ----------------------------------------------------------

@@ -207,12 +207,8 @@ def submit_many():
         return redirect(url_for("entries.index"), 303)
     entries = [_my_entry(entry_id) for entry_id in chosen]
     try:
-        for entry in entries:
-            lifecycle.submit(entry, _me(), chosen[entry.id])
-        db.session.flush()
-        lifecycle.commit_transition(entries[0])
+        svc.act_on_all(entries, lambda entry: lifecycle.submit(entry, _me(), chosen[entry.id]))
     except lifecycle.TransitionError as error:
-        db.session.rollback()
         abort(error.status, _("Chưa gửi kết quả nào: %(why)s", why=svc.transition_message(error)))
     flash(_("Đã gửi %(n)s kết quả để thẩm định.", n=len(entries)), "success")
     return redirect(url_for("entries.index"))

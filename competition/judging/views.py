@@ -134,11 +134,10 @@ def verify_many():
     entries = [_entry(entry_id) for entry_id in chosen]
     judge = _me()
     try:
-        for item in entries:
-            lifecycle.verify(item, judge, expected_version=chosen[item.id])
-        lifecycle.commit_transition(entries[0])
+        entry_services.act_on_all(
+            entries, lambda item: lifecycle.verify(item, judge, expected_version=chosen[item.id])
+        )
     except lifecycle.TransitionError as error:
-        db.session.rollback()
         abort(error.status, _("Chưa xác nhận kết quả nào: %(why)s",
                               why=entry_services.transition_message(error)))
     flash(_("Đã xác nhận %(n)s kết quả.", n=len(entries)), "success")
