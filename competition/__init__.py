@@ -11,7 +11,9 @@ from competition import config as configuration
 from competition.extensions import babel, csrf, db, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
-BLUEPRINTS = ("public", "accounts", "entries", "judging", "reports", "admin", "api")
+BLUEPRINTS = (
+    "public", "accounts", "entries", "judging", "reports", "admin", "api", "notifications",
+)
 
 
 def select_locale() -> str:

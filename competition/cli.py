@@ -229,6 +229,8 @@ def restore_command(file: Path, replace: bool) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from competition.notifications.worker import notify_cli
+
     for command in (drive_cli, units_cli, users_cli, entries_cli, demo_command, standings_cli,
-                    targets_cli, backup_command, restore_command):
+                    targets_cli, backup_command, restore_command, notify_cli):
         app.cli.add_command(command)

@@ -5,9 +5,10 @@
     verified → submitted (reopened by a judge or admin, with a reason)
 
 Each transition checks who may make it, records the audit event, keeps the
-unit's tally in step and bumps the standings version, all in the caller's
-transaction. The caller commits; a concurrent change to the same entry
-surfaces as `Conflict` (the entry's version column), never as a lost update.
+unit's tally in step, bumps the standings version and tells the people
+concerned (`notifications.triggers`), all in the caller's transaction. The
+caller commits; a concurrent change to the same entry surfaces as `Conflict`
+(the entry's version column), never as a lost update.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from competition import audit, faults, standings
 from competition.clock import now
 from competition.extensions import db
 from competition.models import Entry, EntryStatus, User
+from competition.notifications import triggers as notify
 from competition.permissions import can_judge, can_report_for
 
 S = EntryStatus
@@ -159,6 +161,7 @@ def verify(
         reason = _require_reason(reason)
     _move(entry, actor, "entry.verify", S.VERIFIED, reason=reason.strip(),
           verified_quantity=adjusted)
+    notify.entry_verified(entry)
     faults.pause("verify")  # a no-op unless a durability test asks the worker to stop here
 
 
@@ -169,6 +172,7 @@ def return_for_revision(
     check_version(entry, expected_version)
     _require_state(entry, S.SUBMITTED)
     _move(entry, actor, "entry.return", S.RETURNED, reason=_require_reason(reason))
+    notify.entry_returned(entry)
 
 
 def reject(entry: Entry, actor: User, reason: str, expected_version: int | None = None) -> None:
@@ -176,6 +180,7 @@ def reject(entry: Entry, actor: User, reason: str, expected_version: int | None 
     check_version(entry, expected_version)
     _require_state(entry, S.SUBMITTED)
     _move(entry, actor, "entry.reject", S.REJECTED, reason=_require_reason(reason))
+    notify.entry_rejected(entry)
 
 
 def reopen(entry: Entry, actor: User, reason: str, expected_version: int | None = None) -> None:
@@ -184,6 +189,7 @@ def reopen(entry: Entry, actor: User, reason: str, expected_version: int | None 
     check_version(entry, expected_version)
     _require_state(entry, S.VERIFIED)
     _move(entry, actor, "entry.reopen", S.SUBMITTED, reason=_require_reason(reason))
+    notify.entry_reopened(entry)
 
 
 def commit_transition(entry: Entry) -> None:

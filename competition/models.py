@@ -36,6 +36,14 @@ from competition.scoring import Measure
 Points = Numeric(8, 2)
 
 
+class EmailPreference(enum.StrEnum):
+    """What an account receives by email (the app always shows every notification)."""
+
+    ALL = "all"  # every notification, as it happens
+    DIGEST = "digest"  # one email a day gathering the day's notifications
+    NONE = "none"  # nothing by email
+
+
 class Role(enum.StrEnum):
     ADMIN = "admin"
     JUDGE = "judge"
@@ -239,6 +247,11 @@ class User(UserMixin, db.Model):
         String(64), default=lambda: secrets.token_hex(16)
     )
     created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+    # Notifications by email: the address (optional) and how often (EmailPreference).
+    email: Mapped[str | None] = mapped_column(String(254))
+    email_preference: Mapped[str] = mapped_column(
+        String(8), default=EmailPreference.ALL, server_default=EmailPreference.ALL
+    )
 
     unit: Mapped[Unit | None] = relationship()
 
