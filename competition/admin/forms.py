@@ -27,6 +27,7 @@ from wtforms.validators import (
 # WTForms' own field messages (a bad date, a bad choice) in the reader's language.
 from competition.entries.forms import VietnameseForm
 from competition.models import Role, UnitKind
+from competition.notifications.addresses import clean_email
 from competition.scoring import Measure
 
 CODE = Regexp(r"^[A-Za-z0-9_.\-/ĐđÀ-ỹ]+$", message=_l("Mã chỉ gồm chữ, số và các dấu - _ . /"))
@@ -173,6 +174,7 @@ class UserForm(VietnameseForm):
                            message=_l("Chỉ dùng chữ thường không dấu, số và các dấu . _ -"))],
     )
     full_name = StringField(_l("Họ và tên"), validators=[Length(max=200)])
+    email = StringField(_l("Email (để nhận thông báo)"), validators=[Length(max=254)])
     role = SelectField(_l("Vai trò"), choices=list(ROLE_NAMES.items()))
     unit_id = SelectField(_l("Đơn vị"), coerce=int)
     active = BooleanField(_l("Đang hoạt động"), default=True)
@@ -181,6 +183,14 @@ class UserForm(VietnameseForm):
     def validate_unit_id(self, field) -> None:
         if self.role.data == Role.UNIT and not field.data:
             raise ValidationError(_l("Cán bộ đơn vị phải thuộc một đơn vị."))
+
+    def validate_email(self, field) -> None:
+        try:
+            field.data = clean_email(field.data)
+        except ValueError:
+            raise ValidationError(
+                _l("Địa chỉ email không hợp lệ (ví dụ đúng: ten@ldld.caobang.vn).")
+            ) from None
 
 
 class ImportForm(VietnameseForm):

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import socket
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -72,7 +73,18 @@ def claim(message_id: int, worker: str) -> bool:
     return result.rowcount == 1
 
 
-def _deliver(message: OutboxMessage) -> None:
+@dataclass(frozen=True)
+class Envelope:
+    """What one send needs, read before the send so no transaction stays open during SMTP."""
+
+    message_id: int
+    to_address: str
+    subject: str
+    body: str
+    headers: dict[str, str]
+
+
+def _envelope(message: OutboxMessage) -> Envelope:
     from competition.notifications.services import absolute, path_for, unsubscribe_token
 
     headers = {}
@@ -81,7 +93,12 @@ def _deliver(message: OutboxMessage) -> None:
                                  token=unsubscribe_token(message.user)))
         headers = {"List-Unsubscribe": f"<{link}>",
                    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
-    EmailMessage(message.subject, message.body, to=[message.to_address], headers=headers).send()
+    return Envelope(message.id, message.to_address, message.subject, message.body, headers)
+
+
+def _deliver(envelope: Envelope) -> None:
+    EmailMessage(envelope.subject, envelope.body, to=[envelope.to_address],
+                 headers=envelope.headers).send()
 
 
 def _record_failure(message: OutboxMessage, error: Exception) -> None:
@@ -102,15 +119,17 @@ def send_due(moment: datetime | None = None) -> tuple[int, int]:
     for message_id in _due_ids(moment or now()):
         if not claim(message_id, worker):
             continue
-        message = db.session.get(OutboxMessage, message_id)
+        envelope = _envelope(db.session.get(OutboxMessage, message_id))
+        db.session.commit()  # SQLite: no write lock held while the mail server answers
         try:
-            _deliver(message)
+            _deliver(envelope)
         except Exception as error:  # SMTP refusals, a server down, DNS: all are retried
-            _record_failure(message, error)
+            _record_failure(db.session.get(OutboxMessage, message_id), error)
             db.session.commit()
             failed += 1
             continue
         faults.pause("outbox.sent")  # a durability test kills the worker here
+        message = db.session.get(OutboxMessage, message_id)
         message.status = OutboxStatus.SENT
         message.sent_at = now()
         message.last_error = ""

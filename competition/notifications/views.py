@@ -20,10 +20,12 @@ PER_PAGE = 20
 
 @bp.app_context_processor
 def bell() -> dict:
-    """The unread count for the bell in the header (signed-in people only)."""
+    """The unread count for the bell in the header, and what a dashboard lists first."""
     if not current_user.is_authenticated:
         return {}
-    return {"unread_notifications": services.unread_count(current_user)}
+    me = _me()
+    return {"unread_notifications": services.unread_count(me),
+            "waiting_for_me": lambda: services.latest_unread(me)}
 
 
 def _me() -> User:
@@ -49,7 +51,7 @@ def index():
                        page=request.args.get("page", 1, type=database_id),
                        per_page=PER_PAGE, error_out=False)
     preference = PreferenceForm(email_preference=current_user.email_preference)
-    return render_template("notifications/index.html", page=page, action=ActionForm(),
+    return render_template("notifications/index.html", page=page,
                            preference=preference, unread=services.unread_count(_me()))
 
 

@@ -70,3 +70,10 @@ def smtp(app):
 def body(message: Message) -> str:
     """The plain-text body of an email, decoded."""
     return message.get_content().replace("\r\n", "\n")
+
+
+@pytest.fixture
+def admin_visitor(world, make_visitor):
+    visitor = make_visitor()
+    visitor.login("admin")
+    return visitor
