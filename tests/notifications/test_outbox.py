@@ -17,7 +17,7 @@ from competition.clock import now
 from competition.extensions import db
 from competition.faults import ENVIRONMENT_VARIABLE
 from competition.notifications import outbox
-from competition.notifications.models import OutboxMessage, OutboxStatus, ScheduledRun
+from competition.notifications.models import OutboxMessage, ScheduledRun
 from tests import factories
 from tests.conftest import ROOT, TEST_CONFIG
 from tests.notifications.conftest import SmtpServer, free_port
@@ -91,7 +91,7 @@ def test_after_the_last_retry_the_message_fails_and_the_admin_can_send_it_again(
     mailed, down, admin_visitor
 ):
     later = now()
-    for attempt in range(1, 8):
+    for _try in range(7):
         outbox.send_due(later)
         later += timedelta(hours=7)  # past every backoff (the longest is 6 hours)
     assert statuses() == [("hoaan@example.vn", "failed", 7), ("blam@example.vn", "failed", 7)]
