@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 
 from babel.numbers import format_decimal
 
@@ -93,8 +94,8 @@ DIGEST_SUBJECT = "Thông báo trong ngày {day}"
 SUBJECT_PREFIX = "[Thi đua] "
 
 
-def vi_number(value: int) -> str:
-    return format_decimal(value, format="#,##0", locale="vi")
+def vi_number(value: int | Decimal) -> str:
+    return format_decimal(value, format="#,##0.##", locale="vi")
 
 
 def vi_day(value: date | datetime) -> str:

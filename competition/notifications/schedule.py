@@ -32,6 +32,8 @@ from competition import standings
 from competition.clock import now
 from competition.extensions import db
 from competition.models import (
+    Appeal,
+    AppealStatus,
     Criterion,
     Drive,
     EmailPreference,
@@ -55,7 +57,6 @@ from competition.notifications.services import email_body, notify, path_for, que
 from competition.reports import services as reports
 
 DAILY = "daily"
-DEFAULT_APPEAL_DAYS = 5
 DIGEST_UNITS_SHOWN = 5
 
 
@@ -159,7 +160,9 @@ def report_reminders(drive: Drive, day: date) -> int:
 
 
 def submissions_close(drive: Drive) -> date:
-    """The last day units may submit entries: the drive's last day."""
+    """The Vietnam-time day submissions close: `submissions_close_at`, else the drive's last day."""
+    if drive.submissions_close_at is not None:
+        return local(drive.submissions_close_at).date()
     return drive.ends_on
 
 
@@ -229,15 +232,18 @@ def judge_digests(drive: Drive, moment: datetime, day: date) -> int:
 
 
 def appeal_window_end(drive: Drive) -> datetime | None:
-    """When units can no longer appeal: `appeal_days` (5 by default) after the freeze."""
+    """When units can no longer appeal: `appeal_days` after the freeze."""
     if drive.freeze_at is None:
         return None
-    return drive.freeze_at + timedelta(days=getattr(drive, "appeal_days", DEFAULT_APPEAL_DAYS))
+    return drive.freeze_at + timedelta(days=drive.appeal_days)
 
 
 def open_appeals(drive: Drive) -> int:
-    """Appeals of the drive still waiting for a judge (none until appeals exist)."""
-    return 0
+    """Appeals of the drive still waiting for a judge: publication waits for them."""
+    return db.session.scalar(
+        select(func.count()).select_from(Appeal)
+        .where(Appeal.drive_id == drive.id, Appeal.status == AppealStatus.OPEN)
+    ) or 0
 
 
 def admin_reminders(drive: Drive, moment: datetime, day: date) -> int:

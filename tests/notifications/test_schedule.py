@@ -13,7 +13,14 @@ from datetime import date, datetime
 from sqlalchemy import select, update
 
 from competition.extensions import db
-from competition.models import EmailPreference, Entry, MonthlyReport, Role
+from competition.models import (
+    Appeal,
+    AppealStatus,
+    EmailPreference,
+    Entry,
+    MonthlyReport,
+    Role,
+)
 from competition.notifications import outbox, schedule
 from competition.notifications.models import Notification, OutboxMessage, ScheduledRun
 from tests import factories
@@ -186,6 +193,30 @@ def test_admins_hear_of_the_appeal_window_closing_and_then_that_they_may_publish
     assert told("publication_possible") == [
         ("admin", "Đợt 129/KH-LĐLĐ đã hết thời hạn khiếu nại và không còn khiếu nại chờ giải quyết: "
                   "có thể công bố kết quả.")]
+
+
+def test_an_open_appeal_holds_back_the_publication_reminder(world):
+    entry = factories.entry(world.bao_lam, factories.criterion(world.drive, "SK"), 1,
+                            status="rejected")
+    appeal = Appeal(drive_id=world.drive.id, unit_id=world.bao_lam.id, entry_id=entry.id,
+                    kind="rejection", reason="Có minh chứng")
+    db.session.add(appeal)
+    db.session.commit()
+    schedule.run_schedule(datetime(2021, 7, 6, 7, 0))
+    assert told("publication_possible") == []
+    appeal.status = AppealStatus.UPHELD
+    db.session.commit()
+    schedule.run_schedule(datetime(2021, 7, 7, 7, 0))
+    assert [user for user, _ in told("publication_possible")] == ["admin"]
+
+
+def test_the_submission_close_set_on_the_drive_is_the_one_announced(world):
+    world.drive.submissions_close_at = datetime(2021, 6, 20, 23, 59, 59)
+    db.session.commit()
+    schedule.run_schedule(datetime(2021, 6, 17, 7, 0))
+    assert dict(told("submissions_close_soon"))["blam"] == (
+        "Còn 3 ngày là hết hạn gửi kết quả đợt 129/KH-LĐLĐ (hết ngày 20/06/2021). "
+        "Hãy gửi các kết quả còn lại.")
 
 
 def test_no_publication_reminder_once_published(world):

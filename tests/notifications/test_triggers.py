@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from sqlalchemy import select
 
 from competition import lifecycle
 from competition.extensions import db
-from competition.models import EmailPreference, Role
+from competition.models import Appeal, AppealStatus, EmailPreference, Role
 from competition.notifications import outbox, triggers
 from competition.notifications.models import Notification, OutboxMessage
 from tests import factories
@@ -115,24 +117,38 @@ def test_an_inactive_reporter_and_other_units_reporters_are_not_told(world, peop
     assert [user for user, _ in told()] == ["thpt"]
 
 
+def _appeal(world, entry, **fields) -> Appeal:
+    appeal = Appeal(drive_id=world.drive.id, unit_id=entry.unit_id, entry_id=entry.id,
+                    kind="rejection", reason="Có minh chứng bổ sung",
+                    original_decider_id=entry.decided_by_id, **fields)
+    db.session.add(appeal)
+    db.session.flush()
+    return appeal
+
+
 def test_an_appeal_goes_to_judges_in_scope_except_the_conflicted_and_the_one_who_decided(
     world, people
 ):
     other = factories.user("thamdinh3", Role.JUDGE)
     entry = factories.entry(world.thpt_hoa_an, factories.criterion(world.drive, "SK"), 3,
-                            status="rejected", judge=world.judge)
+                            status="rejected", judge=world.judge, title="Sáng kiến bếp ăn")
     db.session.query(Notification).delete()
-    triggers.appeal_opened(entry.unit, entry.title, f"/tham-dinh/ket-qua/{entry.id}",
-                           decided_by=world.judge)
+    triggers.appeal_opened(_appeal(world, entry))
     db.session.commit()
     # thamdinh1 decided; thamdinh2 belongs to Hòa An, above the appealing union; admins are not judges.
-    assert told() == [(other.username, "CĐCS Trường THPT Hòa An khiếu nại về «Hoạt động tuyên "
-                                       "truyền»; cần một thành viên tổ thẩm định giải quyết.")]
+    assert told() == [(other.username, "CĐCS Trường THPT Hòa An khiếu nại về «Sáng kiến bếp ăn»; "
+                                       "cần một thành viên tổ thẩm định giải quyết.")]
+    assert db.session.scalars(select(Notification.link)).one() == f"/tham-dinh/ket-qua/{entry.id}"
 
 
-def test_an_answered_appeal_tells_the_units_reporters(world, people):
-    triggers.appeal_answered(world.bao_lam, "Cải tiến", "/don-vi/ket-qua/1", "chấp nhận một phần",
-                             "Minh chứng bổ sung hợp lệ")
+def test_an_answered_appeal_tells_the_units_reporters_with_the_outcome(world, people):
+    entry = factories.entry(world.bao_lam, factories.criterion(world.drive, "TB"), 40,
+                            status="verified", verified_quantity=30, title="Tin bài tháng 6")
+    db.session.query(Notification).delete()
+    appeal = _appeal(world, entry, status=AppealStatus.AMENDED, amended_value=Decimal(36),
+                     decision_reason="Sáu tin có đường dẫn hợp lệ")
+    triggers.appeal_answered(appeal)
     db.session.commit()
-    assert told() == [("blam", "Khiếu nại về «Cải tiến» đã được giải quyết: chấp nhận một phần. "
-                               "Lý do: Minh chứng bổ sung hợp lệ")]
+    assert told() == [("blam", "Khiếu nại về «Tin bài tháng 6» đã được giải quyết: sửa thành 36. "
+                               "Lý do: Sáu tin có đường dẫn hợp lệ")]
+    assert db.session.scalars(select(Notification.link)).one() == f"/don-vi/ket-qua/{entry.id}"
