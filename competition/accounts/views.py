@@ -15,6 +15,7 @@ from competition.accounts.passwords import password_problem
 from competition.accounts.throttle import throttled
 from competition.extensions import db, login_manager
 from competition.models import User
+from competition.redirects import local_target
 
 login_manager.login_view = "accounts.login"
 login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
@@ -52,16 +53,9 @@ def language(lang: str) -> Response:
     """The language switch: a preference the browser keeps in a cookie (no server state)."""
     if lang not in current_app.config["LANGUAGES"]:
         abort(404)
-    response = redirect(_safe_next(request.args.get("next")) or url_for("public.index"))
+    response = redirect(local_target(request.args.get("next"), url_for("public.index")))
     response.set_cookie("lang", lang, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
     return response
-
-
-def _safe_next(target: str | None) -> str | None:
-    # Only paths on this site, never another host.
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return None
 
 
 @bp.before_app_request
@@ -88,7 +82,7 @@ def login():
             login_user(user)
             audit.record("login.success", user, unit_id=user.unit_id, actor=user)
             db.session.commit()
-            return redirect(_safe_next(request.args.get("next")) or home_for(user))
+            return redirect(local_target(request.args.get("next"), home_for(user)))
         audit.record(
             "login.failure", user, actor_name=form.username.data[:64],
             after={"username": form.username.data[:64]},
