@@ -7,6 +7,7 @@ import time
 
 from flask import Flask, Response, abort, current_app, request
 from flask_limiter import RequestLimit
+from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
@@ -65,6 +66,26 @@ def add_security_headers(response: Response) -> Response:
     return response
 
 
+def is_private(response: Response) -> bool:
+    """A download, or anything a signed-in person is shown: never to be kept by a browser or proxy.
+
+    Downloads (backups, exports, reports, evidence) are private copies of the
+    data; signed-in pages carry names, drafts and CSRF tokens. A shared
+    computer's cache or an intermediary must not keep either. Anonymous
+    public pages keep their revalidated caching (`public.freshness`).
+    """
+    if response.headers.get("Content-Disposition", "").startswith("attachment"):
+        return True
+    # A request without a cookie has no session: anonymous without loading a user.
+    return bool(request.cookies) and current_user.is_authenticated
+
+
+def forbid_storing_private(response: Response) -> Response:
+    if is_private(response) and "no-store" not in response.headers.get("Cache-Control", ""):
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def configure_limits(app: Flask) -> None:
     """Rate limits live in Redis when several workers or servers share them, else in memory.
 
@@ -110,3 +131,4 @@ def init_app(app: Flask) -> None:
     app.before_request(refuse_nul_characters)  # before the sign-in throttle reads the form
     configure_limits(app)
     app.after_request(add_security_headers)
+    app.after_request(forbid_storing_private)
