@@ -87,12 +87,15 @@ def forbid_storing_private(response: Response) -> Response:
 
 
 def configure_limits(app: Flask) -> None:
-    """Rate limits live in Redis when several workers or servers share them, else in memory.
+    """Rate limits live in Redis when `REDIS_URL` is set, else in the application's database.
 
-    Called after the app's own config is applied, so a test's `REDIS_URL=""`
-    wins over the environment, and each app gets its own fresh memory store.
+    Either way every worker and server of the site shares one count (memory
+    would give each gunicorn worker its own). Called after the app's own
+    config is applied, so a test's `REDIS_URL=""` wins over the environment.
     """
-    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
+    from competition.limit_storage import SCHEME  # registers the storage with `limits`
+
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or f"{SCHEME}://")
     app.config.setdefault("RATELIMIT_STRATEGY", "moving-window")
     app.config.setdefault("RATELIMIT_KEY_PREFIX", "thidua")
     limiter.init_app(app)

@@ -135,7 +135,7 @@ def _user_form(user: User | None):
             user.must_change_password = form.must_change_password.data
             if before and before["active"] and not form.active.data:
                 # A deactivated account is signed out everywhere at once.
-                user.session_token = services.new_session_token()
+                user.end_sessions()
             user.active = form.active.data
             db.session.flush()
             old, new = audit.changes(before, {name: getattr(user, name) for name in USER_FIELDS})
