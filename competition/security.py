@@ -38,6 +38,24 @@ def database_id(value: str) -> int:
     return number
 
 
+def optional_id(value: str | None) -> int | None:
+    """`database_id` for a value that may be missing or nonsense: the id, or None.
+
+    Every id a view reads from a query string or a form field name goes
+    through here or `database_id`, never `int()` after `str.isdigit()`
+    (which accepts `²` that `int()` refuses, and numbers no column holds).
+    """
+    try:
+        return database_id(value or "")
+    except ValueError:
+        return None
+
+
+def page_number() -> int:
+    """`?page=` of a staff list: a page the database can count to, else the first page."""
+    return request.args.get("page", 1, type=database_id)
+
+
 def content_security_policy() -> str:
     """Only the app itself and the pinned Chart.js file; no inline script or style anywhere.
 
