@@ -2,7 +2,8 @@
 
 An upload is never trusted by its name or its declared type. The bytes decide
 the type against a short allow-list; images are decoded and re-encoded with
-Pillow (which drops metadata and anything hidden after the pixels); Office
+Pillow, keeping the pixels only (no metadata segment of any kind, nothing hidden after the
+pixels); Office
 files must be real OOXML packages of a sane size; a PDF that carries
 JavaScript is refused. Files are written to a temporary name and moved into
 place only after the database commit that records them, and removed if the
@@ -11,6 +12,7 @@ commit fails, so a file never lives without its row nor a row without its file.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import os
@@ -27,7 +29,7 @@ from pathlib import Path
 import filetype
 from flask import Response, current_app, request, send_file
 from flask_babel import lazy_gettext as _l
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from competition.models import Evidence
 
@@ -46,6 +48,8 @@ MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 MAX_MEMBER_RATIO = 200
 MAX_ZIP_MEMBERS = 5000
 MAX_IMAGE_PIXELS = 60_000_000
+SRGB = ImageCms.createProfile("sRGB")
+SRGB_MODES = {"RGB": "RGB", "RGBA": "RGBA", "CMYK": "RGB"}  # image mode → mode in sRGB
 # How much of each compressed PDF stream is inflated to look for scripts.
 PDF_STREAM_SCAN_BYTES = 4 * 1024 * 1024
 PDF_SCRIPT_NAMES = {b"JS", b"JavaScript", b"Launch"}
@@ -150,7 +154,7 @@ def _reencode_image(data: bytes, mime: str, name: str) -> bytes:
             probe.verify()
         with Image.open(io.BytesIO(data)) as image:
             image.load()
-            image = ImageOps.exif_transpose(image)
+            image = _pixels_only(ImageOps.exif_transpose(image))
             fmt = PILLOW_FORMATS[mime]
             if fmt == "JPEG" and image.mode not in ("RGB", "L"):
                 image = image.convert("RGB")
@@ -160,6 +164,22 @@ def _reencode_image(data: bytes, mime: str, name: str) -> bytes:
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         raise UploadRejected(_l("Ảnh «%(name)s» bị hỏng hoặc không đọc được.", name=name)) from None
     return out.getvalue()
+
+
+def _pixels_only(image: Image.Image) -> Image.Image:
+    """The picture without anything written beside it: no comment (JPEG COM), EXIF, XMP,
+    ICC profile, PNG text chunks or resolution. Pillow writes what `info` holds, so only the
+    palette's transparency is kept; colours in another profile are first moved to sRGB."""
+    icc = image.info.get("icc_profile")
+    if icc and image.mode in SRGB_MODES:
+        # A broken profile: the pixels stay as they are, the profile goes all the same.
+        with contextlib.suppress(ImageCms.PyCMSError, OSError, ValueError):
+            image = ImageCms.profileToProfile(
+                image, ImageCms.ImageCmsProfile(io.BytesIO(icc)), SRGB,
+                outputMode=SRGB_MODES[image.mode],
+            ) or image
+    image.info = {k: v for k, v in image.info.items() if k == "transparency"}
+    return image
 
 
 def _pdf_names(chunk: bytes) -> Iterator[bytes]:
