@@ -2,12 +2,13 @@
 
 An upload is never trusted by its name or its declared type. The bytes decide
 the type against a short allow-list; images are decoded and re-encoded with
-Pillow, keeping the pixels only (no metadata segment of any kind, nothing hidden after the
-pixels); Office
-files must be real OOXML packages of a sane size; a PDF that carries
-JavaScript is refused. Files are written to a temporary name and moved into
-place only after the database commit that records them, and removed if the
-commit fails, so a file never lives without its row nor a row without its file.
+Pillow, keeping the pixels only (no metadata segment of any kind, nothing
+hidden after the pixels); Office files must be real OOXML packages of a sane
+size; a PDF is parsed and every object walked after decoding
+(`competition.pdfs`): active content is refused, web links removed. Files
+are written to a temporary name and moved into place only after the database
+commit that records them, and removed if the commit fails, so a file never
+lives without its row nor a row without its file.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ import re
 import secrets
 import unicodedata
 import zipfile
-import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -31,6 +31,7 @@ from flask import Response, current_app, request, send_file
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
+from competition import pdfs
 from competition.models import Evidence
 
 JPEG, PNG, WEBP = "image/jpeg", "image/png", "image/webp"
@@ -50,9 +51,6 @@ MAX_ZIP_MEMBERS = 5000
 MAX_IMAGE_PIXELS = 60_000_000
 SRGB = ImageCms.createProfile("sRGB")
 SRGB_MODES = {"RGB": "RGB", "RGBA": "RGBA", "CMYK": "RGB"}  # image mode → mode in sRGB
-# How much of each compressed PDF stream is inflated to look for scripts.
-PDF_STREAM_SCAN_BYTES = 4 * 1024 * 1024
-PDF_SCRIPT_NAMES = {b"JS", b"JavaScript", b"Launch"}
 TEMP_SUFFIX = ".part"
 
 
@@ -136,8 +134,7 @@ def check(data: bytes, original_name: str | None) -> CheckedFile:
     if mime in PILLOW_FORMATS:
         return CheckedFile(name, mime, _reencode_image(data, mime, name))
     if mime == PDF:
-        _check_pdf(data, name)
-        return CheckedFile(name, PDF, data)
+        return CheckedFile(name, PDF, _check_pdf(data, name))
     if mime in ZIP_LIKE:
         return CheckedFile(name, _check_ooxml(data, name), data)
     raise UploadRejected(
@@ -182,29 +179,21 @@ def _pixels_only(image: Image.Image) -> Image.Image:
     return image
 
 
-def _pdf_names(chunk: bytes) -> Iterator[bytes]:
-    # PDF names may hide letters as #xx escapes (/J#53 is /JS).
-    for raw in re.findall(rb"/([^\s/<>\[\]()%{}]+)", chunk):
-        yield re.sub(rb"#([0-9A-Fa-f]{2})", lambda m: bytes([int(m.group(1), 16)]), raw)
-
-
-def _pdf_streams(data: bytes) -> Iterator[bytes]:
-    for match in re.finditer(rb"stream\r?\n(.*?)endstream", data, re.S):
-        try:
-            inflater = zlib.decompressobj()
-            yield inflater.decompress(match.group(1), PDF_STREAM_SCAN_BYTES)
-        except zlib.error:
-            continue
-
-
-def _check_pdf(data: bytes, name: str) -> None:
-    if b"%%EOF" not in data[-2048:] and b"%%EOF" not in data:
-        raise UploadRejected(_l("Tệp PDF «%(name)s» không hoàn chỉnh.", name=name))
-    for chunk in (data, *_pdf_streams(data)):
-        if any(n in PDF_SCRIPT_NAMES for n in _pdf_names(chunk)):
-            raise UploadRejected(
-                _l("Tệp PDF «%(name)s» có chứa mã JavaScript nên không được nhận.", name=name)
-            )
+def _check_pdf(data: bytes, name: str) -> bytes:
+    """The PDF to keep (`competition.pdfs` decides on the parsed document), or a refusal."""
+    try:
+        return pdfs.passive_copy(data)
+    except pdfs.ActivePdf as active:
+        raise UploadRejected(
+            _l("Tệp PDF «%(name)s» có chứa %(what)s nên không được nhận. Hãy lưu lại tệp thành "
+               "PDF thường (ví dụ dùng lệnh In ra PDF) rồi gửi lại.",
+               name=name, what=active.description)
+        ) from None
+    except pdfs.UnreadablePdf:
+        raise UploadRejected(
+            _l("Tệp PDF «%(name)s» bị hỏng, không hoàn chỉnh hoặc được mã hóa nên không "
+               "kiểm tra được.", name=name)
+        ) from None
 
 
 def _check_ooxml(data: bytes, name: str) -> str:
