@@ -8,9 +8,10 @@ tells nobody anything.
 
 from __future__ import annotations
 
-from competition.models import Appeal, AppealStatus, Entry
+from competition.models import Appeal, AppealStatus, Entry, EntryStatus
 from competition.notifications import recipients
 from competition.notifications.messages import vi_number
+from competition.notifications.models import Notification
 from competition.notifications.services import notify, path_for
 
 
@@ -18,28 +19,38 @@ def _entry_link(entry: Entry) -> str:
     return path_for("entries.show", entry_id=entry.id)
 
 
-def entry_returned(entry: Entry) -> None:
+def entry_returned(entry: Entry) -> list[Notification]:
     """A judge returned the entry: its reporters must add what is missing."""
-    notify(recipients.reporters_of(entry.unit), "entry_returned", _entry_link(entry),
+    return notify(recipients.reporters_of(entry.unit), "entry_returned", _entry_link(entry),
            title=entry.title, reason=entry.decision_reason)
 
 
-def entry_rejected(entry: Entry) -> None:
-    notify(recipients.reporters_of(entry.unit), "entry_rejected", _entry_link(entry),
+def entry_rejected(entry: Entry) -> list[Notification]:
+    return notify(recipients.reporters_of(entry.unit), "entry_rejected", _entry_link(entry),
            title=entry.title, reason=entry.decision_reason)
 
 
-def entry_verified(entry: Entry) -> None:
+def entry_verified(entry: Entry) -> list[Notification]:
     """Only a verification with an adjusted quantity is news; one as reported needs no message."""
     if entry.verified_quantity is None:
-        return
-    notify(recipients.reporters_of(entry.unit), "entry_adjusted", _entry_link(entry),
+        return []
+    return notify(recipients.reporters_of(entry.unit), "entry_adjusted", _entry_link(entry),
            title=entry.title, verified=vi_number(entry.verified_quantity),
            reported=vi_number(entry.quantity), reason=entry.decision_reason)
 
 
-def entry_reopened(entry: Entry) -> None:
-    notify(recipients.reporters_of(entry.unit), "entry_reopened", _entry_link(entry),
+def entry_decided_earlier(entry: Entry) -> None:
+    """What the reporters were told when a decision loaded as history (the demo) was made."""
+    tell = {EntryStatus.RETURNED: entry_returned, EntryStatus.REJECTED: entry_rejected,
+            EntryStatus.VERIFIED: entry_verified}.get(entry.status)
+    if tell is None or entry.decided_at is None:
+        return
+    for notification in tell(entry) or []:
+        notification.created_at = entry.decided_at
+
+
+def entry_reopened(entry: Entry) -> list[Notification]:
+    return notify(recipients.reporters_of(entry.unit), "entry_reopened", _entry_link(entry),
            title=entry.title, reason=entry.decision_reason)
 
 
