@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0017"
-down_revision = "0011"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
