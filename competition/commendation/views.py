@@ -1,0 +1,1 @@
+"""The admin's commendation pages (filled below)."""
