@@ -20,7 +20,7 @@ from competition.entry_rules import CHANNEL_NAMES
 from competition.extensions import db
 from competition.imports import slugify
 from competition.models import Unit
-from competition.public import bp, charts, queries
+from competition.public import charts, queries, route
 from competition.public.freshness import conditional, current_drive, current_perspective
 from competition.public.labels import CLASSIFICATION_LABELS
 from competition.security import database_id
@@ -62,10 +62,11 @@ def _common(drive) -> dict:
             (e for e in EVIDENCE_ENDPOINTS if e in current_app.view_functions), None
         ),
         "moment": history.moment_of(view_point.cutoff),
+        "drives": queries.drives_on_record(),
     }
 
 
-@bp.route("/")
+@route("/")
 @conditional()
 def index():
     drive = current_drive()
@@ -113,8 +114,8 @@ def _name_key(text: str) -> str:
     return slugify(text) if any(ch.isalnum() for ch in text) else ""
 
 
-@bp.route("/bang-xep-hang")
-@bp.route("/bang-xep-hang/<block_code>")
+@route("/bang-xep-hang")
+@route("/bang-xep-hang/<block_code>")
 @conditional()
 def leaderboard(block_code: str | None = None):
     """One page of a block's board, filtered by district and name; ranks stay the whole block's.
@@ -183,7 +184,7 @@ def leaderboard_table(drive, rows, criteria) -> tuple[list[str], list[list]]:
     return header, body
 
 
-@bp.route("/bang-xep-hang/<block_code>.<fmt>")
+@route("/bang-xep-hang/<block_code>.<fmt>")
 @conditional()
 def leaderboard_download(block_code: str, fmt: str):
     if fmt not in ("csv", "xlsx"):
@@ -211,7 +212,7 @@ def declared_standing(drive, unit: Unit):
     return cached(key, lambda: standings.projected_standing(drive, unit))
 
 
-@bp.route("/don-vi-thi-dua/<slug>")
+@route("/don-vi-thi-dua/<slug>")
 @conditional()
 def unit(slug: str):
     drive = _drive_or_empty()
@@ -241,7 +242,7 @@ def unit(slug: str):
     )
 
 
-@bp.route("/tuyen-truyen")
+@route("/tuyen-truyen")
 @conditional()
 def propaganda():
     drive = _drive_or_empty()
@@ -281,7 +282,7 @@ def _ranked_units(units: dict[str, queries.UnitInfo]) -> list[queries.UnitInfo]:
     return sorted((units[u.code] for u in standings.ranked_units()), key=lambda u: u.name)
 
 
-@bp.route("/nhat-ky-xep-hang")
+@route("/nhat-ky-xep-hang")
 @conditional()
 def changes():
     drive = _drive_or_empty()

@@ -1,0 +1,1 @@
+"""The official result of a drive (filled below)."""
