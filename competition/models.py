@@ -532,16 +532,12 @@ class AwardRule(db.Model):
 
 class Commendation(db.Model):
     """The commendation (khen thưởng) of a drive: the proposal from a published snapshot, then
-    the decision that locks it.
-
-    The snapshot's number and SHA-256 are copied so the decision names exactly
-    the result it was drawn from.
+    the decision that locks it; it names the snapshot it was drawn from.
     """
 
     id: Mapped[int] = mapped_column(primary_key=True)
     drive_id: Mapped[int] = mapped_column(ForeignKey("drive.id"), index=True)
-    snapshot_number: Mapped[int] = mapped_column(Integer)
-    snapshot_sha256: Mapped[str] = mapped_column(String(64))
+    snapshot_id: Mapped[int] = mapped_column(ForeignKey("result_snapshot.id"))
     proposed_at: Mapped[datetime] = mapped_column(DateTime, default=now)
     proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     proposal_number: Mapped[str] = mapped_column(String(64), default="")
@@ -553,6 +549,7 @@ class Commendation(db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
     drive: Mapped[Drive] = relationship()
+    snapshot: Mapped[ResultSnapshot] = relationship()
     items: Mapped[list[CommendationItem]] = relationship(
         back_populates="commendation", cascade="all, delete-orphan",
         order_by="CommendationItem.position",

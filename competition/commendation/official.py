@@ -14,9 +14,12 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 
+from competition import clock
 from competition.commendation import services
+from competition.commendation.documents import CONFEDERATION, day_text, title_phrase, vietnam_day
 from competition.models import Commendation, Drive, ResultSnapshot
 from competition.public.labels import CLASSIFICATION_LABELS
+from competition.reports.documents import HeaderCell, OfficialDocument, Section, Table
 from competition.results import current_snapshot
 from competition.scoring import Classification
 
@@ -81,7 +84,7 @@ def official_result(drive: Drive) -> OfficialResult | None:
     if snapshot is None:
         return None
     decision = services.decided(drive)
-    if decision is not None and decision.snapshot_number != snapshot.number:
+    if decision is not None and decision.snapshot_id != snapshot.id:
         decision = None
     given = {}
     awards = []
@@ -125,3 +128,35 @@ def result_table(result: OfficialResult) -> tuple[list[str], list[list]]:
                 result.decision_date if row.award else None,
             ])
     return header, body
+
+
+def result_document(result: OfficialResult) -> OfficialDocument:
+    """The published result as a printable notice (thông báo): one ranking table per block."""
+    drive = result.drive
+    blocks = [
+        Table(caption=f"{n}. {block.name}", sheet=block.name[:31],
+              header=[[HeaderCell(_("Hạng")), HeaderCell(_("Đơn vị")), HeaderCell(_("Tổng điểm")),
+                       HeaderCell(_("Tỷ lệ (%)")), HeaderCell(_("Xếp loại")),
+                       HeaderCell(_("Khen thưởng"))]],
+              rows=[[str(r.rank), r.unit_name, r.total, r.percent, r.classification_label,
+                     r.award] for r in block.rows],
+              widths_mm=[12, 55, 18, 18, 27, 35], label_columns=2)
+        for n, block in enumerate(result.blocks, start=1)
+    ]
+    lines = [_("Kết quả công bố lần %(n)s ngày %(day)s; mã kiểm tra SHA-256 của bản công bố: "
+               "%(sha)s.", n=result.number, day=day_text(vietnam_day(result.published_at)),
+               sha=result.sha256)]
+    if result.decision is not None:
+        lines.append(_("Khen thưởng theo Quyết định số %(number)s ngày %(day)s.",
+                       number=result.decision_number, day=day_text(result.decision_date)))
+    return OfficialDocument(
+        issuer=CONFEDERATION, author=drive.issuer,
+        number=_("Số: %(number)s", number="      /TB-LĐLĐ"),
+        place=drive.place, day=clock.today(), kind=_("THÔNG BÁO"),
+        summary=_("Kết quả chính thức %(title)s", title=title_phrase(drive.title)),
+        sections=[Section("", lines, blocks)], closing="",
+        recipients=[_("- Các đơn vị trực thuộc;"), _("- Lưu: VT.")],
+        signer_title=[_("TM. BAN THƯỜNG VỤ")],
+        signer_name=result.decision.signer_name if result.decision else "",
+        filename=f"ket-qua-{drive.slug}-lan-{result.number}",
+    )

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from competition import audit, awards
+from competition import audit, awards, standings
 from competition.clock import now, today
 from competition.extensions import db
 from competition.models import (
@@ -25,9 +25,11 @@ from competition.models import (
     Commendation,
     CommendationItem,
     Drive,
+    ResultSnapshot,
     Unit,
     User,
 )
+from competition.results import current_snapshot
 
 DEFAULT_SIGNER_TITLE = "TM. BAN THƯỜNG VỤ\nCHỦ TỊCH"
 
@@ -150,9 +152,7 @@ def decided(drive: Drive) -> Commendation | None:
         .order_by(Commendation.id.desc())).first()
 
 
-def _published(drive: Drive):
-    from competition.results import current_snapshot
-
+def _published(drive: Drive) -> ResultSnapshot:
     snapshot = current_snapshot(drive)
     if snapshot is None:
         raise CommendationError("Kết quả chưa được công bố: chỉ đề xuất khen thưởng từ kết "
@@ -171,12 +171,12 @@ def propose(drive: Drive, actor: User) -> Commendation:
     previous = latest(drive)
     if previous is not None:
         audit.record("commendation.replace", previous, actor=actor,
-                     before={"snapshot": previous.snapshot_number,
+                     before={"snapshot": previous.snapshot.number,
                              "units": [i.unit.code for i in previous.items if i.on_list]})
         db.session.delete(previous)
         db.session.flush()
     commendation = Commendation(
-        drive_id=drive.id, snapshot_number=snapshot.number, snapshot_sha256=snapshot.sha256,
+        drive_id=drive.id, snapshot=snapshot,
         proposed_by_id=actor.id, signer_title=DEFAULT_SIGNER_TITLE,
     )
     db.session.add(commendation)
@@ -277,6 +277,19 @@ class DecisionInput:
     proposal_number: str = ""
 
 
+def save_details(commendation: Commendation, values: DecisionInput, actor: User) -> None:
+    """Keep the papers' numbers and signer before the decision (the tờ trình prints them)."""
+    _open(commendation)
+    before = {"proposal_number": commendation.proposal_number,
+              "signer_title": commendation.signer_title, "signer_name": commendation.signer_name}
+    commendation.proposal_number = values.proposal_number.strip()
+    commendation.signer_title = values.signer_title.strip() or DEFAULT_SIGNER_TITLE
+    commendation.signer_name = values.signer_name.strip()
+    audit.record("commendation.details", commendation, actor=actor, before=before, after={
+        "proposal_number": commendation.proposal_number,
+        "signer_title": commendation.signer_title, "signer_name": commendation.signer_name})
+
+
 def issue_decision(commendation: Commendation, values: DecisionInput, actor: User) -> None:
     """Lock the list with the decision's number and date; the documents then carry them."""
     _open(commendation)
@@ -300,7 +313,7 @@ def issue_decision(commendation: Commendation, values: DecisionInput, actor: Use
     if not any(i.on_list for i in commendation.items):
         raise CommendationError("Danh sách khen thưởng đang trống.")
     snapshot = _published(commendation.drive)
-    if snapshot.number != commendation.snapshot_number:
+    if snapshot.id != commendation.snapshot_id:
         raise CommendationError(
             f"Kết quả đã được công bố lại (lần {snapshot.number}); hãy đề xuất lại danh sách "
             "từ kết quả mới.")
@@ -309,6 +322,8 @@ def issue_decision(commendation: Commendation, values: DecisionInput, actor: Use
     commendation.signer_name = values.signer_name.strip()
     commendation.proposal_number = values.proposal_number.strip()
     commendation.decided_at, commendation.decided_by_id = now(), actor.id
+    # The public official result now shows the awards: its cached pages are stale.
+    standings.bump_version(commendation.drive_id)
     audit.record("commendation.decide", commendation, actor=actor, after={
         "number": number, "date": values.day, "signer": commendation.signer_name,
         "units": [f"{i.award_rule.code}:{i.unit.code}" for i in commendation.items if i.on_list],
@@ -317,10 +332,12 @@ def issue_decision(commendation: Commendation, values: DecisionInput, actor: Use
 
 def awarded(commendation: Commendation) -> dict[AwardRule, list[CommendationItem]]:
     """The final lists by award, in award order, then block, rank and name."""
+    positions = {b.code: b.position for b in db.session.scalars(select(Block))}
     result: dict[AwardRule, list[CommendationItem]] = {}
     for rule in sorted({i.award_rule for i in commendation.items if i.on_list},
                        key=lambda r: r.position):
         result[rule] = sorted((i for i in commendation.items
                                if i.on_list and i.award_rule is rule),
-                              key=lambda i: (i.block_code, i.rank or 0, i.unit.name))
+                              key=lambda i: (positions.get(i.block_code, 0), i.rank or 0,
+                                             i.unit.name))
     return result

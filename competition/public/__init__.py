@@ -20,7 +20,7 @@ navigation.register("public.index", _l("Trang chủ"), order=0)
 navigation.register("public.leaderboard", _l("Bảng xếp hạng"), order=1)
 navigation.register("public.propaganda", _l("Tuyên truyền"), order=2)
 navigation.register("public.changes", _l("Nhật ký xếp hạng"), order=3)
-# navigation.register("public.results", _l("Kết quả chính thức"), order=4)
+navigation.register("public.results", _l("Kết quả chính thức"), order=4)
 
 ARCHIVE_PREFIX = "/dot/<drive_slug>"
 
@@ -49,4 +49,4 @@ def keep_drive_slug(endpoint: str, values: dict) -> None:
         values["drive_slug"] = slug
 
 
-from competition.public import results_views, views  # noqa: E402,F401
+from competition.public import views  # noqa: E402,F401

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from competition import history, standings, tables
 from competition.cache import cached
 from competition.clock import today
+from competition.commendation import official
 from competition.entry_rules import CHANNEL_NAMES
 from competition.extensions import db
 from competition.imports import slugify
@@ -23,6 +24,8 @@ from competition.models import Unit
 from competition.public import charts, queries, route
 from competition.public.freshness import conditional, current_drive, current_perspective
 from competition.public.labels import CLASSIFICATION_LABELS
+from competition.reports.docx import docx_bytes
+from competition.reports.pdf import PdfUnavailable, docx_to_pdf
 from competition.security import database_id
 
 TOP_UNITS = 5
@@ -298,3 +301,35 @@ def changes():
         total=total,
         page_link=lambda n: url_for("public.changes", page=n),
     )
+
+
+@route("/ket-qua")
+@conditional()
+def results():
+    """The official result: the published snapshot per block, and the awards once decided."""
+    drive = _drive_or_empty()
+    return render_template("public/results.html", **_common(drive),
+                           result=official.official_result(drive))
+
+
+@route("/ket-qua.<fmt>")
+@conditional()
+def results_download(fmt: str):
+    if fmt not in ("csv", "xlsx", "pdf"):
+        abort(404)
+    drive = _drive_or_empty()
+    result = official.official_result(drive)
+    if result is None:
+        abort(404, _("Kết quả chính thức chưa được công bố."))
+    name = f"ket-qua-{drive.slug}-lan-{result.number}"
+    if fmt == "pdf":
+        try:
+            content = docx_to_pdf(docx_bytes(official.result_document(result)), name)
+        except PdfUnavailable:
+            abort(503, _("Máy chủ chưa cài LibreOffice nên chưa tạo được PDF; hãy tải CSV hoặc "
+                         "XLSX."))
+        response = tables.download(content, f"{name}.pdf")
+        response.mimetype = "application/pdf"
+        return response
+    header, body = official.result_table(result)
+    return tables.table_download(f"{name}.{fmt}", header, body, _("Kết quả chính thức"))

@@ -4,7 +4,7 @@ Award rules as drive data, the commendation (proposal, decision) with its
 list, and each drive's public address for the archive (/dot/<slug>/...).
 
 Revision ID: 0012
-Revises: 0001
+Revises: 0011
 """
 import re
 import unicodedata
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
-down_revision = "0001"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
@@ -64,8 +64,7 @@ def upgrade():
         "commendation",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("drive_id", sa.Integer(), nullable=False),
-        sa.Column("snapshot_number", sa.Integer(), nullable=False),
-        sa.Column("snapshot_sha256", sa.String(length=64), nullable=False),
+        sa.Column("snapshot_id", sa.Integer(), nullable=False),
         sa.Column("proposed_at", sa.DateTime(), nullable=False),
         sa.Column("proposed_by_id", sa.Integer(), nullable=True),
         sa.Column("proposal_number", sa.String(length=64), nullable=False),
@@ -78,6 +77,7 @@ def upgrade():
         sa.ForeignKeyConstraint(["decided_by_id"], ["user.id"]),
         sa.ForeignKeyConstraint(["drive_id"], ["drive.id"]),
         sa.ForeignKeyConstraint(["proposed_by_id"], ["user.id"]),
+        sa.ForeignKeyConstraint(["snapshot_id"], ["result_snapshot.id"]),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("decision_number"),
     )

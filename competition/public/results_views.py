@@ -1,1 +1,0 @@
-"""The official result of a drive (filled below)."""
