@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 from competition.extensions import db
 from competition.models import AuditEvent, AwardRule, Commendation, CommendationItem, Drive
-from tests.commendation.conftest import publish_by_hand
 from tests import factories
+from tests.commendation.conftest import publish_by_hand
 
 PAGE = "/quan-tri/khen-thuong/"
 
