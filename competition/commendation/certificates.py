@@ -56,26 +56,28 @@ def _certificate(document, commendation: Commendation, item: CommendationItem, n
     top = document.add_paragraph()
     if not first:
         top.add_run().add_break(WD_BREAK.PAGE)
+    top.paragraph_format.space_before = Pt(10)
     _write(top, _("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), size=14, bold=True)
     _write(document.add_paragraph(), _("Độc lập - Tự do - Hạnh phúc"), size=14, bold=True,
            underline=True)
     granted = rule.level or CONFEDERATION
     level = _write(document.add_paragraph(), granted.upper(), size=16, bold=True)
-    level.paragraph_format.space_before = Pt(14)
-    _write(document.add_paragraph(), _("TẶNG"), size=16, bold=True)
+    level.paragraph_format.space_before = Pt(24)
+    gives = _write(document.add_paragraph(), _("TẶNG"), size=16, bold=True)
+    gives.paragraph_format.space_before = Pt(6)
     title = document.add_paragraph()
-    title.paragraph_format.space_before = Pt(6)
-    run = _write(title, _kind(rule.name), size=40, bold=True).runs[-1]
+    title.paragraph_format.space_before = Pt(14)
+    run = _write(title, _kind(rule.name), size=48, bold=True).runs[-1]
     run.font.color.rgb = RED
     name = document.add_paragraph()
-    name.paragraph_format.space_before = Pt(10)
-    _write(name, item.unit.name, size=26, bold=True).runs[-1].font.color.rgb = RED
+    name.paragraph_format.space_before = Pt(18)
+    _write(name, item.unit.name, size=30, bold=True).runs[-1].font.color.rgb = RED
     reason = _write(document.add_paragraph(),
                     _("Đã có thành tích xuất sắc trong %(title)s",
                       title=title_phrase(drive.title)), size=15, italic=True)
-    reason.paragraph_format.space_before = Pt(8)
+    reason.paragraph_format.space_before = Pt(16)
     reason.paragraph_format.left_indent = reason.paragraph_format.right_indent = Mm(15)
-    document.add_paragraph().paragraph_format.space_after = Pt(6)
+    document.add_paragraph().paragraph_format.space_after = Pt(24)
     table = document.add_table(rows=1, cols=2)
     _fixed_widths(table, [110, PAGE_WIDTH_MM - 2 * MARGIN_MM - 110])
     left, right = table.rows[0].cells
@@ -86,7 +88,7 @@ def _certificate(document, commendation: Commendation, item: CommendationItem, n
     for line in (commendation.signer_title or "").splitlines():
         if line.strip():
             _line(right, line.strip().upper(), size=14, bold=True)
-    for _blank in range(3):
+    for _blank in range(4):
         _line(right, "", size=14)
     _line(right, commendation.signer_name, size=14, bold=True)
 

@@ -9,8 +9,10 @@ the published snapshot, so nothing is retyped. Dates are Vietnam dates.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -31,11 +33,16 @@ from competition.scoring import Classification
 
 CONFEDERATION = "Tổng Liên đoàn Lao động Việt Nam"
 SYMBOL = "LĐLĐ"
+# The start of the snapshot's SHA-256 in the căn cứ line: enough to match the public page's
+# full hash, short enough not to stretch a justified line.
+HASH_SHOWN = 16
 
 
-def vietnam_day(moment) -> date:
+def vietnam_day(moment: datetime) -> date:
     """The Vietnam calendar day of a stored (UTC) moment."""
-    return clock.local(moment).date()
+    zone = ZoneInfo(current_app.config.get("TIMEZONE") or "Asia/Ho_Chi_Minh")
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(zone).date()
 
 
 def day_text(day: date) -> str:
@@ -55,11 +62,11 @@ def _block_names(items: list[CommendationItem]) -> dict[str, str]:
 
 def award_table(number: int, rule: AwardRule, items: list[CommendationItem],
                 blocks: dict[str, str]) -> Table:
-    """One award's list: TT, unit, block, rank, points, percent, classification."""
+    """One award's list: TT, unit, block, classification, then rank, points and percent."""
     body = [
         [str(i), item.unit.name, blocks.get(item.block_code, item.block_code),
-         item.rank, item.total, item.percent,
-         str(CLASSIFICATION_LABELS[Classification(item.classification)])]
+         str(CLASSIFICATION_LABELS[Classification(item.classification)]),
+         item.rank, item.total, item.percent]
         for i, item in enumerate(items, start=1)
     ]
     return Table(
@@ -67,9 +74,9 @@ def award_table(number: int, rule: AwardRule, items: list[CommendationItem],
                   count=len(items)),
         sheet=rule.code[:31],
         header=[[HeaderCell(_("TT")), HeaderCell(_("Tên tập thể")), HeaderCell(_("Khối thi đua")),
-                 HeaderCell(_("Hạng")), HeaderCell(_("Tổng điểm")), HeaderCell(_("Tỷ lệ (%)")),
-                 HeaderCell(_("Xếp loại"))]],
-        rows=body, widths_mm=[10, 52, 36, 13, 17, 17, 20], label_columns=3,
+                 HeaderCell(_("Xếp loại")), HeaderCell(_("Hạng")), HeaderCell(_("Tổng điểm")),
+                 HeaderCell(_("Tỷ lệ (%)"))]],
+        rows=body, widths_mm=[10, 48, 36, 28, 12, 15, 16], label_columns=4,
     )
 
 
@@ -97,9 +104,9 @@ def _grounds(commendation: Commendation) -> list[str]:
         _("Căn cứ Điều lệ Công đoàn Việt Nam;"),
         plan,
         _("Căn cứ kết quả chấm điểm, xếp hạng thi đua đã công bố ngày %(day)s (công bố lần "
-          "%(number)s, mã kiểm tra SHA-256: %(sha)s);",
+          "%(number)s, mã kiểm tra %(sha)s);",
           day=day_text(vietnam_day(snapshot.published_at)), number=snapshot.number,
-          sha=snapshot.sha256),
+          sha=snapshot.sha256[:HASH_SHOWN]),
     ]
 
 
