@@ -215,3 +215,28 @@ def test_award_rule_form_refuses_bad_values_in_vietnamese(published, visitor):
     assert response.status_code == 400
     assert "mã «BK-TLĐ» đã có trong đợt thi đua" in response.get_data(as_text=True)
     assert len(factories.default_drive().award_rules) == 2
+
+
+def test_the_public_result_shows_the_awards_only_once_decided(published, visitor, client,
+                                                              monkeypatch):
+    monkeypatch.setenv("COMPETITION_TODAY", "2021-07-20")
+    visitor.login("admin")
+    propose(visitor)
+    page = client.get("/ket-qua").get_data(as_text=True)
+    assert published.snapshot.sha256 in page and "Giấy khen của Ban Chấp hành" not in page
+    assert client.get("/api/v1/results").get_json()["awards"] == []
+    _settle_ties(visitor)
+    _decide(visitor)
+    page = client.get("/ket-qua").get_data(as_text=True)
+    assert "Khen thưởng theo Quyết định số 120/QĐ-LĐLĐ ngày 15/07/2021." in page
+    assert page.count("Giấy khen của Ban Chấp hành Liên đoàn Lao động tỉnh") == 1 + 5
+    api = client.get("/api/v1/results").get_json()
+    assert api["decision"]["number"] == "120/QĐ-LĐLĐ" and api["decision"]["date"] == "2021-07-15"
+    assert [(a["code"], [u["code"] for u in a["units"]]) for a in api["awards"]] == [
+        ("BK-TLĐ", ["HOAAN", "CDN-GD"]),
+        ("GK-LĐLĐ", ["BLAM", "HQ", "HL", "TK", "CS-DIENLUC"]),
+    ]
+    rows = client.get("/ket-qua.csv").get_data(as_text=True).splitlines()
+    assert rows[1] == ('"Khối LĐLĐ huyện, thành phố",1,HOAAN,LĐLĐ huyện Hòa An,96.00,96.00,'
+                       "Hoàn thành xuất sắc,5,Bằng khen của Ban Chấp hành Tổng Liên đoàn Lao động "
+                       "Việt Nam,120/QĐ-LĐLĐ,2021-07-15")
