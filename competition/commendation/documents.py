@@ -46,7 +46,7 @@ def vietnam_day(moment: datetime) -> date:
 
 
 def day_text(day: date) -> str:
-    """"10/3/2021" as the căn cứ lines write a plan's date."""
+    """"10/03/2021": a date inside the text of a decision or submission."""
     return f"{day.day:02d}/{day.month:02d}/{day.year}"
 
 
@@ -95,11 +95,13 @@ def _signer(commendation: Commendation) -> list[str]:
 def _grounds(commendation: Commendation) -> list[str]:
     """The căn cứ lines: the union's charter, the plan (number, date, issuer), the published result."""
     drive, snapshot = commendation.drive, commendation.snapshot
-    plan = _("Căn cứ Kế hoạch số %(code)s", code=drive.code)
     if drive.issued_on:
-        plan += _(" ngày %(day)s", day=day_text(drive.issued_on))
-    plan += _(" của %(issuer)s về %(title)s;", issuer=drive.issuer,
-              title=title_phrase(drive.title))
+        plan = _("Căn cứ Kế hoạch số %(code)s ngày %(day)s của %(issuer)s về %(title)s;",
+                 code=drive.code, day=day_text(drive.issued_on), issuer=drive.issuer,
+                 title=title_phrase(drive.title))
+    else:
+        plan = _("Căn cứ Kế hoạch số %(code)s của %(issuer)s về %(title)s;", code=drive.code,
+                 issuer=drive.issuer, title=title_phrase(drive.title))
     return [
         _("Căn cứ Điều lệ Công đoàn Việt Nam;"),
         plan,
@@ -166,9 +168,9 @@ def decision_document(commendation: Commendation) -> OfficialDocument:
                 number=number, day=day_text(commendation.decision_date), issuer=drive.issuer)
               if commendation.locked else _("Kèm theo dự thảo Quyết định khen thưởng"))
     grounds = _grounds(commendation)
-    proposal = _("Xét đề nghị của Ban Thi đua - Khen thưởng")
-    if commendation.proposal_number:
-        proposal += _(" tại Tờ trình số %(number)s", number=commendation.proposal_number)
+    proposal = (_("Xét đề nghị của Ban Thi đua - Khen thưởng tại Tờ trình số %(number)s.",
+                  number=commendation.proposal_number) if commendation.proposal_number
+                else _("Xét đề nghị của Ban Thi đua - Khen thưởng."))
     return OfficialDocument(
         issuer=CONFEDERATION, author=drive.issuer,
         number=_number("QĐ", number), place=drive.place, day=_document_day(commendation),
@@ -177,7 +179,7 @@ def decision_document(commendation: Commendation) -> OfficialDocument:
                   title=title_phrase(drive.title)),
         preamble=Preamble(
             authority=_("BAN THƯỜNG VỤ %(issuer)s", issuer=drive.issuer.upper()),
-            grounds=[*grounds, proposal + ".", ],
+            grounds=[*grounds, proposal],
             decides=_("QUYẾT ĐỊNH:"),
             articles=[
                 (_("Điều 1."), article_one),
