@@ -73,6 +73,7 @@ def _page() -> str:
         lists=_lists(commendation), removed=[i for i in commendation.items
                                              if i.status == "removed"] if commendation else [],
         reason_form=ReasonForm(), add_form=add_form, decision_form=decision_form,
+        block_names={b.code: b.name for b in db.session.scalars(select(Block))},
         stale=commendation is not None and snapshot is not None
         and commendation.snapshot_id != snapshot.id,
     )
