@@ -18,6 +18,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -264,9 +265,13 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:
         return self.active
 
+    def end_sessions(self) -> None:
+        """Sign the account out everywhere: every session cookie names the old token."""
+        self.session_token = secrets.token_hex(16)
+
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
-        self.session_token = secrets.token_hex(16)
+        self.end_sessions()
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
@@ -586,3 +591,33 @@ class CommendationItem(db.Model):
     @property
     def on_list(self) -> bool:
         return self.status in ("proposed", "added")
+
+
+class SignInFailure(db.Model):
+    """One counted failed sign-in (per account name or per address), for the throttle.
+
+    Kept in the database when no Redis is configured, so every worker and
+    server sees the same count; rows older than their window are deleted.
+    """
+
+    __tablename__ = "sign_in_failure"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(400), index=True)
+    at: Mapped[float] = mapped_column(Float)
+    expires_at: Mapped[float] = mapped_column(Float, index=True)
+
+
+class EntryFormUse(db.Model):
+    """A new-entry form that has been used: its single-use token and the entry it made.
+
+    A second submission of the same form (a double click, a resent request)
+    finds the token taken and is shown the entry the first one made.
+    """
+
+    __tablename__ = "entry_form_use"
+
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("entry.id", ondelete="SET NULL"))
+    used_at: Mapped[datetime] = mapped_column(DateTime, default=now)

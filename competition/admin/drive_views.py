@@ -31,7 +31,11 @@ from competition.admin.forms import (
 from competition.extensions import db
 from competition.lifecycle import TransitionError
 from competition.models import Block, Criterion, Drive, Entry, Phase, Unit, User
+<<<<<<< HEAD
 from competition.problems import InvalidData
+=======
+from competition.security import optional_id
+>>>>>>> main
 
 DRIVE_FIELDS = (
     "code", "title", "issuer", "place", "issued_on", "starts_on", "ends_on", "election_day",
@@ -485,8 +489,7 @@ def criterion_delete(criterion_id: int):
 
 
 def _block_filter() -> int | None:
-    value = request.values.get("block", "")
-    return int(value) if value.isdigit() else None
+    return optional_id(request.values.get("block"))
 
 
 def _grid_page(drive: Drive, *, status: int = 200, **context):
@@ -526,9 +529,9 @@ def targets_save():
     typed, errors, changes = {}, {}, []
     for name, raw in request.form.items():
         parts = name.split("-")
-        if len(parts) != 3 or parts[0] not in ("u", "b") or not (parts[1] + parts[2]).isdigit():
+        if len(parts) != 3 or parts[0] not in ("u", "b"):
             continue
-        kind, owner_id, criterion_id = parts[0], int(parts[1]), int(parts[2])
+        kind, owner_id, criterion_id = parts[0], optional_id(parts[1]), optional_id(parts[2])
         criterion = criteria.get(criterion_id)
         owner = (units if kind == "u" else blocks_by_id).get(owner_id)
         if criterion is None or owner is None:

@@ -28,7 +28,7 @@ from competition.entry_rules import CHANNEL_NAMES, entry_problems
 from competition.extensions import db
 from competition.formatting import moment
 from competition.models import Criterion, Drive, Entry, EntryStatus, Evidence, Unit, User
-from competition.security import database_id
+from competition.security import database_id, optional_id
 
 EDITABLE = (EntryStatus.DRAFT, EntryStatus.RETURNED)
 
@@ -63,7 +63,8 @@ STATUS_NAMES = {
 
 def parse_version(raw: str | None) -> int:
     """The version a form was drawn from; a form without one is refused as stale."""
-    return int(raw) if raw and raw.isdigit() else -1
+    version = optional_id(raw)
+    return -1 if version is None else version
 
 
 def parse_selection(values: Sequence[str]) -> dict[int, int]:
@@ -256,8 +257,8 @@ def _change_evidence(
 ) -> None:
     added: list[Evidence] = []
     if not creating:
-        public = {int(v) for v in request.form.getlist("public_evidence") if v.isdigit()}
-        removed = {int(v) for v in request.form.getlist("remove_evidence") if v.isdigit()}
+        public = {optional_id(v) for v in request.form.getlist("public_evidence")} - {None}
+        removed = {optional_id(v) for v in request.form.getlist("remove_evidence")} - {None}
         for evidence in list(entry.evidence):
             if evidence.id in removed:
                 audit.record("evidence.remove", evidence, unit_id=entry.unit_id,

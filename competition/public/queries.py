@@ -29,6 +29,7 @@ from competition.models import (
     Phase,
     Unit,
 )
+from competition.security import optional_id
 
 MAX_PER_PAGE = 100
 T = TypeVar("T")
@@ -68,7 +69,8 @@ class PropagandaFilter:
 def _whole(value: str, default: int) -> int | None:
     if value == "":
         return default
-    return int(value) if value.isdigit() and 0 < int(value) < 1_000_000 else None
+    number = optional_id(value)
+    return number if number is not None and number < 1_000_000 else None
 
 
 def _day(value: str) -> date | None | str:
