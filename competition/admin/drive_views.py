@@ -31,11 +31,8 @@ from competition.admin.forms import (
 from competition.extensions import db
 from competition.lifecycle import TransitionError
 from competition.models import Block, Criterion, Drive, Entry, Phase, Unit, User
-<<<<<<< HEAD
 from competition.problems import InvalidData
-=======
 from competition.security import optional_id
->>>>>>> main
 
 DRIVE_FIELDS = (
     "code", "title", "issuer", "place", "issued_on", "starts_on", "ends_on", "election_day",
