@@ -115,3 +115,23 @@ def test_drive_copy_from_an_unknown_drive_says_so(runner, tmp_path):
     new_file.write_text(NEW_DRIVE, encoding="utf-8")
     result = runner.invoke(args=["drive", "copy", "99/KH", str(new_file)])
     assert result.exit_code == 1 and "Không có đợt thi đua mã «99/KH»" in result.output
+
+
+def test_the_admin_copies_a_drive_on_its_page_and_a_taken_code_is_refused(world, visitor):
+    visitor.login("admin")
+    page = "/quan-tri/dot-thi-dua/sao-chep"
+    form = {"source": world.drive.id, "code": "129/KH-LĐLĐ", "title": "Đợt 2026",
+            "issuer": "Liên đoàn Lao động tỉnh Cao Bằng", "place": "Cao Bằng",
+            "starts_on": "2026-01-20", "ends_on": "2026-04-30", "election_day": "2026-03-15"}
+    response = visitor.post(page, form, token_from=page)
+    assert response.status_code == 400
+    assert "Mã này đã được dùng cho một đợt thi đua khác." in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Drive)) == 1
+
+    response = visitor.post(page, {**form, "code": "15/KH-LĐLĐ"}, token_from=page)
+    assert response.status_code == 302
+    new = standings.active_drive()
+    assert (new.code, new.election_day.isoformat(), len(new.criteria), len(new.award_rules)) == (
+        "15/KH-LĐLĐ", "2026-03-15", 12, 2)
+    assert new.threshold_excellent == world.drive.threshold_excellent
+    assert new.freeze_at is None and new.published_at is None
