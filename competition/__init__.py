@@ -12,7 +12,8 @@ from competition.extensions import babel, csrf, db, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 BLUEPRINTS = (
-    "public", "accounts", "entries", "judging", "reports", "admin", "api", "notifications",
+    "public", "accounts", "entries", "judging", "reports", "admin", "commendation", "api",
+    "notifications",
 )
 
 

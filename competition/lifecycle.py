@@ -20,7 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from competition import audit, faults, standings
 from competition.clock import now
 from competition.extensions import db
-from competition.models import Entry, EntryStatus, User
+from competition.models import Criterion, Entry, EntryStatus, User
 from competition.notifications import triggers as notify
 from competition.permissions import can_judge, can_report_for
 
@@ -76,10 +76,27 @@ def _require_judge(entry: Entry, actor: User) -> None:
         raise Forbidden("conflict_of_interest" if actor.is_staff else "forbidden")
 
 
+def require_staff_for_staff_entries(
+    entry: Entry, actor: User, criterion: Criterion | None = None
+) -> None:
+    """Staff-only entries stay staff-only in every state, through every route.
+
+    An entry on a criterion only staff record (a penalty) — or one about to be
+    moved onto such a criterion — is written only by someone who may judge its
+    unit, whether it is a draft, returned or anything else. Every route that
+    writes an entry (edit, delete, submit, bulk submit) calls this first.
+    """
+    if not any(c is not None and c.entered_by_staff for c in (entry.criterion, criterion)):
+        return
+    if not actor.is_staff:
+        raise Forbidden("staff_only")
+    _require_judge(entry, actor)
+
+
 def _require_reporter(entry: Entry, actor: User) -> None:
-    # Staff record penalty entries for a unit, so they may submit those too.
+    # Staff record penalty entries for a unit, so they may submit those too; the unit never.
     if entry.criterion.entered_by_staff:
-        _require_judge(entry, actor)
+        require_staff_for_staff_entries(entry, actor)
     elif not can_report_for(actor, entry.unit):
         raise Forbidden("forbidden")
 

@@ -81,11 +81,19 @@ class UnitKind(enum.StrEnum):
     CDCS = "cdcs"
 
 
+def _drive_slug(context) -> str:
+    from competition.imports import slugify
+
+    return slugify(context.get_current_parameters()["code"])
+
+
 class Drive(db.Model):
     """An emulation drive (đợt thi đua) and its rules."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)
+    # The drive's address on the public archive (/dot/<slug>/...), made from its code.
+    slug: Mapped[str] = mapped_column(String(120), unique=True, default=_drive_slug)
     title: Mapped[str] = mapped_column(String(500))
     issuer: Mapped[str] = mapped_column(String(200))
     issued_on: Mapped[date | None] = mapped_column(Date)
@@ -113,6 +121,9 @@ class Drive(db.Model):
     )
     criteria: Mapped[list[Criterion]] = relationship(
         back_populates="drive", order_by="Criterion.position", cascade="all, delete-orphan"
+    )
+    award_rules: Mapped[list[AwardRule]] = relationship(
+        back_populates="drive", order_by="AwardRule.position", cascade="all, delete-orphan"
     )
 
     def is_frozen(self, moment: datetime | None = None) -> bool:
@@ -513,6 +524,86 @@ class Appeal(db.Model):
     original_decider: Mapped[User | None] = relationship(foreign_keys=[original_decider_id])
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+
+
+class AwardRule(db.Model):
+    """An award rule (hình thức khen thưởng) of a drive: which award, for which block, how many."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    drive_id: Mapped[int] = mapped_column(ForeignKey("drive.id"))
+    code: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(300))
+    # Who grants it ("Ban Chấp hành Liên đoàn Lao động tỉnh").
+    level: Mapped[str] = mapped_column(String(200), default="")
+    # None: every block, `max_units` in each.
+    block_id: Mapped[int | None] = mapped_column(ForeignKey("block.id"))
+    max_units: Mapped[int] = mapped_column(Integer)
+    min_classification: Mapped[str] = mapped_column(String(32))
+    min_percent: Mapped[Decimal | None] = mapped_column(Points)
+    # The order awards are given in: the highest award first.
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    drive: Mapped[Drive] = relationship(back_populates="award_rules")
+    block: Mapped[Block | None] = relationship()
+    __table_args__ = (UniqueConstraint("drive_id", "code"),)
+
+
+class Commendation(db.Model):
+    """The commendation (khen thưởng) of a drive: the proposal from a published snapshot, then
+    the decision that locks it; it names the snapshot it was drawn from.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    drive_id: Mapped[int] = mapped_column(ForeignKey("drive.id"), index=True)
+    snapshot_id: Mapped[int] = mapped_column(ForeignKey("result_snapshot.id"))
+    proposed_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+    proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    proposal_number: Mapped[str] = mapped_column(String(64), default="")
+    decision_number: Mapped[str | None] = mapped_column(String(64), unique=True)
+    decision_date: Mapped[date | None] = mapped_column(Date)
+    signer_title: Mapped[str] = mapped_column(String(200), default="")
+    signer_name: Mapped[str] = mapped_column(String(200), default="")
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    drive: Mapped[Drive] = relationship()
+    snapshot: Mapped[ResultSnapshot] = relationship()
+    items: Mapped[list[CommendationItem]] = relationship(
+        back_populates="commendation", cascade="all, delete-orphan",
+        order_by="CommendationItem.position",
+    )
+
+    @property
+    def locked(self) -> bool:
+        """The decision is issued: the list no longer changes."""
+        return self.decision_number is not None
+
+
+class CommendationItem(db.Model):
+    """One unit on a commendation list, with the figures of the snapshot and how it got there."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commendation_id: Mapped[int] = mapped_column(ForeignKey("commendation.id"))
+    award_rule_id: Mapped[int] = mapped_column(ForeignKey("award_rule.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    block_code: Mapped[str] = mapped_column(String(32))
+    rank: Mapped[int | None] = mapped_column(Integer)
+    total: Mapped[Decimal | None] = mapped_column(Points)
+    percent: Mapped[Decimal | None] = mapped_column(Points)
+    classification: Mapped[str] = mapped_column(String(32), default="")
+    # proposed | tied (a human decides) | added | removed
+    status: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    commendation: Mapped[Commendation] = relationship(back_populates="items")
+    award_rule: Mapped[AwardRule] = relationship()
+    unit: Mapped[Unit] = relationship()
+    __table_args__ = (UniqueConstraint("commendation_id", "unit_id"),)
+
+    @property
+    def on_list(self) -> bool:
+        return self.status in ("proposed", "added")
 
 
 class SignInFailure(db.Model):

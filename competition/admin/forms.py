@@ -107,6 +107,17 @@ class DriveForm(VietnameseForm):
             )
 
 
+class CopyDriveForm(DriveForm):
+    """A new drive's own settings, and the drive whose rules it takes (thresholds too)."""
+
+    source = SelectField(_l("Sao chép từ đợt"), coerce=int)
+    freeze_at = None
+    report_deadline_day = None
+    threshold_excellent = None
+    threshold_good = None
+    threshold_passed = None
+
+
 class PhaseForm(VietnameseForm):
     code = StringField(_l("Mã đợt"), validators=[*_required(), Length(max=32), CODE])
     name = StringField(_l("Tên đợt"), validators=[*_required(), Length(max=200)])

@@ -128,6 +128,39 @@ SCHEMAS: dict[str, Any] = {
             "items": {"type": "array", "items": _ref("Activity")},
         },
     },
+    "OfficialResult": {
+        "type": "object",
+        "properties": {
+            "drive": {"allOf": [_ref("Drive")], "properties": {"slug": {"type": "string"}}},
+            "snapshot": {"type": "object", "description": "The published snapshot, verbatim: "
+                         "sha256 is the hex SHA-256 of the payload serialised with sorted keys, "
+                         "no spaces, UTF-8 (json.dumps(payload, ensure_ascii=False, "
+                         "sort_keys=True, separators=(',', ':'))).", "properties": {
+                             "number": {"type": "integer"},
+                             "published_at": {"type": "string", "format": "date-time"},
+                             "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+                             "payload": {"type": "object"}}},
+            "decision": {"type": ["object", "null"], "description": "The commendation decision "
+                         "(null until it is issued).", "properties": {
+                             "number": {"type": "string"}, "date": DATE,
+                             "signer_title": {"type": "string"},
+                             "signer_name": {"type": "string"}}},
+            "awards": {"type": "array", "items": {"type": "object", "properties": {
+                "code": {"type": "string"}, "name": {"type": "string"},
+                "level": {"type": "string"},
+                "units": {"type": "array", "items": {"type": "object", "properties": {
+                    "code": {"type": "string"}, "name": {"type": "string"},
+                    "block": {"type": "string"}, "rank": {"type": "integer"}}}}}}},
+        },
+    },
+    "DriveList": {
+        "type": "object",
+        "properties": {"drives": {"type": "array", "items": {"type": "object", "properties": {
+            "code": {"type": "string"}, "title": {"type": "string"}, "slug": {"type": "string"},
+            "starts_on": DATE, "active": {"type": "boolean"},
+            "url": {"type": "string", "format": "uri"},
+            "results": {"type": "string", "format": "uri"}}}}},
+    },
     "OpenAPI": {"type": "object"},
     "Error": {
         "type": "object",
@@ -177,12 +210,30 @@ PATHS: dict[str, Any] = {
         "responses": {"200": _ok("PropagandaPage", "One page of activities."),
                       "304": NOT_MODIFIED, "400": ERROR, "404": ERROR},
     }},
+    "/results": {"get": {
+        "operationId": "results",
+        "summary": "The official result: the published snapshot and the awards of the decision.",
+        "responses": {"200": _ok("OfficialResult", "The result in force."),
+                      "304": NOT_MODIFIED, "404": ERROR},
+    }},
+    "/drives": {"get": {
+        "operationId": "drives",
+        "summary": "Every drive on record, newest first, with its addresses.",
+        "responses": {"200": _ok("DriveList", "The drives.")},
+    }},
     "/openapi.json": {"get": {
         "operationId": "openapi",
         "summary": "This description.",
         "responses": {"200": _ok("OpenAPI", "The OpenAPI 3.1 document.")},
     }},
 }
+
+
+DRIVE_PARAMETER = _query("drive", "A drive on record by its slug (see /drives); "
+                         "default: the active drive.")
+for _path in ("/leaderboard", "/units/{code}", "/propaganda", "/results"):
+    _operation = PATHS[_path]["get"]
+    _operation["parameters"] = [*_operation.get("parameters", []), DRIVE_PARAMETER]
 
 
 def openapi_document() -> dict:

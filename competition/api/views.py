@@ -19,6 +19,7 @@ from sqlalchemy import select
 from competition import history, scoring, standings
 from competition.api import bp
 from competition.api.openapi import openapi_document
+from competition.commendation import official, services
 from competition.entry_rules import CHANNEL_NAMES
 from competition.extensions import db
 from competition.models import Drive, Entry, Unit
@@ -194,3 +195,43 @@ def propaganda():
 @conditional(public_only=True)
 def openapi():
     return jsonify(openapi_document())
+
+
+@bp.route("/results")
+@conditional(public_only=True)
+def results():
+    """The official result in force: the published snapshot (verbatim, with its SHA-256) and
+    the awards of the issued decision. 404 before publication."""
+    drive = _drive()
+    result = official.official_result(drive)
+    if result is None:
+        abort(404, _("Kết quả chính thức chưa được công bố."))
+    decision = result.decision
+    return jsonify({
+        "drive": {**drive_json(drive), "slug": drive.slug},
+        "snapshot": {"number": result.number, "published_at": moment(result.published_at),
+                     "sha256": result.sha256, "payload": result.snapshot.payload},
+        "decision": None if decision is None else {
+            "number": decision.decision_number, "date": moment(decision.decision_date),
+            "signer_title": decision.signer_title, "signer_name": decision.signer_name,
+        },
+        "awards": [
+            {"code": rule.code, "name": rule.name, "level": rule.level,
+             "units": [{"code": i.unit.code, "name": i.unit.name, "block": i.block_code,
+                        "rank": i.rank} for i in items]}
+            for rule, items in (services.awarded(decision).items() if decision else [])
+        ],
+    })
+
+
+@bp.route("/drives")
+@conditional(public_only=True)
+def drives():
+    """Every drive on record, newest first, with the address of its pages and its results."""
+    return jsonify({"drives": [
+        {"code": d.code, "title": d.title, "slug": d.slug, "starts_on": moment(d.starts_on),
+         "active": d.is_active,
+         "url": url_for("public.index", drive_slug=d.slug, _external=True),
+         "results": url_for("api.results", drive=d.slug, _external=True)}
+        for d in queries.drives_on_record()
+    ]})

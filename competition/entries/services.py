@@ -32,6 +32,11 @@ from competition.security import database_id, optional_id
 
 EDITABLE = (EntryStatus.DRAFT, EntryStatus.RETURNED)
 
+
+def editable_by_unit(entry: Entry) -> bool:
+    """Whether the unit's reporter may still change the entry (never a staff-only one)."""
+    return entry.status in EDITABLE and not entry.criterion.entered_by_staff
+
 TRANSITION_MESSAGES = {
     "wrong_state": _l("Kết quả không ở trạng thái cho phép thao tác này."),
     "reason_required": _l("Hãy nhập lý do."),
@@ -39,6 +44,8 @@ TRANSITION_MESSAGES = {
     "conflict_of_interest": _l("Bạn không được thẩm định kết quả của đơn vị mình hoặc đơn vị "
                                "cấp dưới."),
     "forbidden": _l("Bạn không có quyền thực hiện thao tác này."),
+    "staff_only": _l("Kết quả này thuộc tiêu chí do tổ thẩm định ghi nhận (trừ điểm); đơn vị "
+                     "không được sửa, xóa hay gửi lại."),
 }
 
 
@@ -217,6 +224,8 @@ def save_entry(
     creating = entry.id is None
     with uploads.staging() as staged:
         try:
+            lifecycle.require_staff_for_staff_entries(
+                entry, actor, form.criterion_info.get(form.criterion.data))
             if not creating:
                 lifecycle.check_version(entry, expected_version)
                 if entry.status not in EDITABLE:
@@ -286,6 +295,7 @@ def _change_evidence(
 def delete_draft(entry: Entry, actor: User, expected_version: int | None) -> None:
     """A draft (never seen by a judge) may go, with its files, after the commit."""
     with uploads.staging() as staged:
+        lifecycle.require_staff_for_staff_entries(entry, actor)
         lifecycle.check_version(entry, expected_version)
         if entry.status != EntryStatus.DRAFT:
             raise lifecycle.TransitionError("wrong_state")
@@ -393,9 +403,9 @@ def dashboard(drive: Drive, unit: Unit) -> dict[str, Any]:
                 missing_to_target(criterion, now_score, unit.member_count),
             ))
     block_size = len(board.get(unit.block.code, [])) if unit.block else 0
-    returned = db.session.scalars(
+    returned = [entry for entry in db.session.scalars(
         select(Entry).where(Entry.unit_id == unit.id, Entry.status == EntryStatus.RETURNED)
         .order_by(Entry.decided_at.desc())
-    ).all()
+    ) if not entry.criterion.entered_by_staff]  # staff answer their own returned penalties
     return {"live": live, "projected": projected, "lines": lines, "block_size": block_size,
             "returned": returned}

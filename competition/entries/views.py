@@ -81,7 +81,7 @@ def index():
     return render_template(
         "entries/index.html", drive=drive, unit=unit, page=page, chosen=chosen,
         criteria=standings.scored_criteria(drive), months=svc.month_choices(drive),
-        statuses=svc.STATUS_NAMES, bulk=VersionForm(),
+        statuses=svc.STATUS_NAMES, bulk=VersionForm(), editable=svc.editable_by_unit,
     )
 
 
@@ -127,7 +127,7 @@ def create():
 def show(entry_id: int):
     entry = _my_entry(entry_id)
     return render_template("entries/show.html", entry=entry, action_form=VersionForm(),
-                           editable=entry.status in svc.EDITABLE,
+                           editable=svc.editable_by_unit(entry),
                            statuses=svc.STATUS_NAMES, history=svc.history(entry))
 
 
@@ -136,6 +136,10 @@ def show(entry_id: int):
 def edit(entry_id: int):
     drive = standings.require_active_drive()
     entry = _my_entry(entry_id)
+    try:
+        lifecycle.require_staff_for_staff_entries(entry, _me())
+    except lifecycle.TransitionError as error:
+        _refuse(error)
     if entry.status not in svc.EDITABLE:
         abort(409, _("Kết quả đã gửi, đã xác nhận hoặc không được công nhận thì không sửa được."))
     form = EntryForm()
