@@ -51,7 +51,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from competition import formatting, navigation, security
     from competition.errors import register_error_handlers
+    from competition.results import lock
 
+    lock.init_app(app)
     formatting.init_app(app)
     navigation.init_app(app)
     security.init_app(app)

@@ -27,7 +27,7 @@ from sqlalchemy import Date, DateTime, Integer, Numeric, Table, func, select, te
 
 from competition import audit, cache
 from competition.audit import json_value
-from competition.clock import now
+from competition.clock import UTCDateTime, now
 from competition.extensions import db
 from competition.models import Drive, User
 
@@ -120,7 +120,7 @@ def _typed(table: Table, row: dict[str, Any]) -> dict[str, Any]:
     for key, value in row.items():
         kind = table.columns[key].type
         if value is not None and isinstance(value, str):
-            if isinstance(kind, DateTime):
+            if isinstance(kind, DateTime | UTCDateTime):
                 value = datetime.fromisoformat(value)
             elif isinstance(kind, Date):
                 value = date.fromisoformat(value)

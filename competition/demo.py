@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
-from competition import audit, drives, scoring, standings
+from competition import audit, clock, drives, scoring, standings
 from competition.extensions import db
 from competition.models import (
     Block,
@@ -173,8 +173,14 @@ def _users(units: dict[str, Unit]) -> dict[str, User]:
     return users
 
 
+def _at(day: date, hour: int, minute: int = 0) -> datetime:
+    """A moment of a Vietnam day (stored as UTC)."""
+    return clock.from_local(datetime.combine(day, time(hour, minute)))
+
+
 def _moment(day: date, rng: random.Random) -> datetime:
-    return datetime.combine(day, time(rng.randint(8, 16), rng.randint(0, 59)))
+    """A working-hours moment of a Vietnam day."""
+    return _at(day, rng.randint(8, 16), rng.randint(0, 59))
 
 
 def _entries(drive, units, users, rng: random.Random) -> None:
@@ -198,9 +204,9 @@ def _entries(drive, units, users, rng: random.Random) -> None:
     stoppage = Entry(
         unit=units["CS-XIMANG"], criterion=criteria["AN"], activity_date=date(2021, 4, 14),
         quantity=1, title="Ngừng việc tập thể tại phân xưởng nghiền", status=EntryStatus.VERIFIED,
-        created_by=users["thamdinh1"], submitted_at=datetime(2021, 4, 15, 9),
-        decided_at=datetime(2021, 4, 15, 10), decided_by=users["thamdinh1"],
-        verified_at=datetime(2021, 4, 15, 10),
+        created_by=users["thamdinh1"], submitted_at=_at(date(2021, 4, 15), 9),
+        decided_at=_at(date(2021, 4, 15), 10), decided_by=users["thamdinh1"],
+        verified_at=_at(date(2021, 4, 15), 10),
     )
     db.session.add(stoppage)
     made.append(stoppage)

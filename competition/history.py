@@ -15,12 +15,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import String, cast, func, select
 
-from competition import scoring, standings
+from competition import clock, scoring, standings
 from competition.cache import cached
 from competition.clock import now
 from competition.extensions import db
@@ -31,7 +31,8 @@ CHANGE_ACTIONS = ("entry.verify", "entry.reopen")
 
 
 def end_of(day: date) -> datetime:
-    return datetime.combine(day, time.max)
+    """The last moment of a Vietnam day (UTC)."""
+    return clock.end_of_day(day)
 
 
 def moment_of(cutoff: datetime | None) -> datetime:
@@ -41,7 +42,7 @@ def moment_of(cutoff: datetime | None) -> datetime:
 
 def series_days(drive: Drive, cutoff: datetime | None) -> list[date]:
     """One point a week from the drive's start, and the board's own day last."""
-    last = min(moment_of(cutoff).date(), drive.ends_on)
+    last = min(clock.local_day(moment_of(cutoff)), drive.ends_on)
     days = []
     day = drive.starts_on
     while day < last:
@@ -65,7 +66,7 @@ class Series:
 def _key(kind: str, drive: Drive, cutoff: datetime | None, *more: object) -> str:
     version = standings.request_version(drive.id)
     moment = cutoff.isoformat() if cutoff else "live"
-    return ":".join(map(str, (kind, drive.id, version, moment, now().date(), *more)))
+    return ":".join(map(str, (kind, drive.id, version, moment, clock.today(), *more)))
 
 
 def points_over_time(
@@ -97,7 +98,7 @@ def points_over_time(
 
 def rank_reference(cutoff: datetime | None) -> date:
     """The day whose end the rank change compares with: a week before the board's moment."""
-    return moment_of(cutoff).date() - RANK_WINDOW
+    return clock.local_day(moment_of(cutoff)) - RANK_WINDOW
 
 
 def rank_changes(

@@ -21,6 +21,7 @@ from competition.clock import now
 from competition.extensions import db
 from competition.models import Entry, EntryStatus, User
 from competition.permissions import can_judge, can_report_for
+from competition.results import calendar
 
 S = EntryStatus
 
@@ -82,6 +83,29 @@ def _require_reporter(entry: Entry, actor: User) -> None:
         raise Forbidden("forbidden")
 
 
+def require_submissions_open(entry: Entry) -> None:
+    """Units create and submit until the drive's submission close; after it they only
+    answer returned entries, and only until the freeze. Staff-entered penalties are
+    not the unit's reporting and stay open until the freeze."""
+    drive = entry.criterion.drive
+    moment = now()
+    if calendar.is_past_freeze(drive, moment):
+        raise TransitionError("submissions_closed")
+    if entry.criterion.entered_by_staff or moment <= calendar.submissions_close(drive):
+        return
+    if entry.status != S.RETURNED:
+        raise TransitionError("submissions_closed")
+
+
+def _require_not_decided_before_freeze(entry: Entry) -> None:
+    """After the freeze a decision of record (verified by the freeze) changes only by appeal,
+    so the board the public sees as of the freeze cannot move underneath it."""
+    drive = entry.criterion.drive
+    if (calendar.is_past_freeze(drive) and entry.verified_at is not None
+            and entry.verified_at <= drive.freeze_at):
+        raise TransitionError("decided_before_freeze")
+
+
 def _require_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
@@ -138,6 +162,7 @@ def submit(entry: Entry, actor: User, expected_version: int | None = None) -> No
     _require_reporter(entry, actor)
     check_version(entry, expected_version)
     _require_state(entry, S.DRAFT, S.RETURNED)
+    require_submissions_open(entry)
     _move(entry, actor, "entry.submit", S.SUBMITTED, decided=False)
 
 
@@ -183,6 +208,7 @@ def reopen(entry: Entry, actor: User, reason: str, expected_version: int | None 
     _require_judge(entry, actor)
     check_version(entry, expected_version)
     _require_state(entry, S.VERIFIED)
+    _require_not_decided_before_freeze(entry)
     _move(entry, actor, "entry.reopen", S.SUBMITTED, reason=_require_reason(reason))
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import TypeVar
 
@@ -18,7 +18,7 @@ from flask import abort, g, has_request_context, request
 from sqlalchemy import ColumnElement, Select, func, or_, select, update
 from sqlalchemy.orm import aliased
 
-from competition import scoring
+from competition import clock, scoring
 from competition.cache import cached
 from competition.clock import now
 from competition.extensions import db
@@ -36,6 +36,8 @@ from competition.models import (
 )
 
 Board = dict[str, list[scoring.Standing]]
+# Verified before any clock existed (old imports without a verification time).
+EARLIEST = datetime.min.replace(tzinfo=UTC)
 T = TypeVar("T")
 
 
@@ -298,7 +300,7 @@ def verified_items(
     if only is not None:
         query = query.where(only.where())
     return [
-        scoring.VerifiedItem(u, c, Decimal(q), day, at or datetime.min)
+        scoring.VerifiedItem(u, c, Decimal(q), day, at or EARLIEST)
         for u, c, q, day, at in db.session.execute(query)
     ]
 
@@ -356,7 +358,7 @@ def _filed(drive: Drive) -> Filed:
 def _reports_at(
     drive: Drive, units: list[scoring.UnitFacts], filed: Filed, moment: datetime
 ) -> dict[str, scoring.ReportRecord]:
-    last = min(drive.ends_on, moment.date())
+    last = min(drive.ends_on, clock.local_day(moment))
     return {
         unit.code: scoring.report_record(
             drive.starts_on,
@@ -364,6 +366,7 @@ def _reports_at(
             drive.report_deadline_day,
             {month: at for month, at in filed.get(unit.code, {}).items() if at <= moment},
             moment,
+            clock.zone(),
         )
         for unit in units
     }
@@ -457,7 +460,7 @@ def standings(drive: Drive, cutoff: datetime | None = None, block: str | None = 
     """
     version = request_version(drive.id)
     moment = cutoff.isoformat() if cutoff else "live"
-    key = f"standings:{drive.id}:{version}:{moment}:{now().date()}:{block or '*'}"
+    key = f"standings:{drive.id}:{version}:{moment}:{clock.today()}:{block or '*'}"
     return cached(key, lambda: compute_board(drive, cutoff, Only(block=block) if block else None))
 
 

@@ -26,7 +26,8 @@ from competition.models import Block, Criterion, Drive, Entry, Phase, Unit, User
 
 DRIVE_FIELDS = (
     "code", "title", "issuer", "place", "issued_on", "starts_on", "ends_on", "election_day",
-    "freeze_at", "report_deadline_day", "threshold_excellent", "threshold_good", "threshold_passed",
+    "freeze_at", "submissions_close_at", "appeal_days", "report_deadline_day",
+    "threshold_excellent", "threshold_good", "threshold_passed",
 )
 # Settings that change live points or classifications (the freeze only changes the public cut).
 DRIVE_SCORING_FIELDS = {

@@ -28,6 +28,7 @@ from competition.entry_rules import CHANNEL_NAMES, entry_problems
 from competition.extensions import db
 from competition.formatting import moment
 from competition.models import Criterion, Drive, Entry, EntryStatus, Evidence, Unit, User
+from competition.results import lock
 from competition.security import database_id
 
 EDITABLE = (EntryStatus.DRAFT, EntryStatus.RETURNED)
@@ -39,6 +40,11 @@ TRANSITION_MESSAGES = {
     "conflict_of_interest": _l("Bạn không được thẩm định kết quả của đơn vị mình hoặc đơn vị "
                                "cấp dưới."),
     "forbidden": _l("Bạn không có quyền thực hiện thao tác này."),
+    "results_published": lock.MESSAGE,
+    "submissions_closed": _l("Đã hết hạn gửi kết quả của đợt thi đua: đơn vị chỉ còn trả lời các "
+                             "kết quả bị trả lại, trước thời điểm chốt."),
+    "decided_before_freeze": _l("Bảng xếp hạng đã chốt: quyết định đưa ra trước thời điểm chốt "
+                                "chỉ thay đổi được qua khiếu nại."),
 }
 
 
@@ -222,6 +228,7 @@ def save_entry(
                     raise lifecycle.TransitionError("wrong_state")
             before = None if creating else audit.entry_snapshot(entry)
             _assign(entry, form)
+            lifecycle.require_submissions_open(entry)
             entry.updated_at = now()
             if creating:
                 entry.created_by = actor
