@@ -11,7 +11,7 @@ from competition import config as configuration
 from competition.extensions import babel, csrf, db, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
-BLUEPRINTS = ("public", "accounts", "entries", "judging", "reports", "admin", "api")
+BLUEPRINTS = ("public", "accounts", "entries", "judging", "appeals", "reports", "admin", "api")
 
 
 def select_locale() -> str:

@@ -474,9 +474,6 @@ class Appeal(db.Model):
     kind: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str] = mapped_column(Text)
     evidence_url: Mapped[str | None] = mapped_column(String(1000))
-    evidence_stored_name: Mapped[str | None] = mapped_column(String(80))
-    evidence_original_name: Mapped[str | None] = mapped_column(String(255))
-    evidence_content_type: Mapped[str | None] = mapped_column(String(100))
     status: Mapped[str] = mapped_column(String(16), default=AppealStatus.OPEN, index=True)
     # The decision appealed against, as it stood (quantity or points), for the change log.
     original_value: Mapped[str] = mapped_column(String(32), default="")

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import TypeVar
 
 from flask import abort, g, has_request_context, request
-from sqlalchemy import ColumnElement, Select, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, case, func, or_, select, update
 from sqlalchemy.orm import aliased
 
 from competition import clock, scoring
@@ -23,6 +23,8 @@ from competition.cache import cached
 from competition.clock import now
 from competition.extensions import db
 from competition.models import (
+    Appeal,
+    AppealStatus,
     Assessment,
     Block,
     Criterion,
@@ -243,6 +245,33 @@ def _live_tallies(drive: Drive, only: Only | None = None) -> dict[tuple[str, str
     return {(u, c): scoring.Tally(Decimal(q), n, latest) for u, c, q, n, latest in rows}
 
 
+def amended_by_appeal() -> Select:
+    """The ids of entries an appeal amended: they count as if decided before the freeze."""
+    return select(Appeal.entry_id).where(
+        Appeal.status == AppealStatus.AMENDED, Appeal.entry_id.is_not(None))
+
+
+def counted_by(cutoff: datetime) -> ColumnElement[bool]:
+    """A verified entry counts at `cutoff` if verified by then or amended through an appeal.
+
+    The verification time decides, not the activity date: the one rule of "as of
+    the freeze" that the board, the unit pages, the feed and the API all share.
+    """
+    return (Entry.status == EntryStatus.VERIFIED) & or_(
+        Entry.verified_at.is_(None), Entry.verified_at <= cutoff, Entry.id.in_(amended_by_appeal()))
+
+
+def is_counted(entry: Entry, cutoff: datetime | None) -> bool:
+    """`counted_by` for one entry already loaded (the evidence of a public entry)."""
+    if entry.status != EntryStatus.VERIFIED:
+        return False
+    if cutoff is None or entry.verified_at is None or entry.verified_at <= cutoff:
+        return True
+    return db.session.scalar(
+        select(func.count()).where(Appeal.entry_id == entry.id,
+                                   Appeal.status == AppealStatus.AMENDED)) > 0
+
+
 def _tallies_until(
     drive: Drive, cutoff: datetime, only: Only | None = None
 ) -> dict[tuple[str, str], scoring.Tally]:
@@ -253,9 +282,8 @@ def _tallies_until(
     never pulls every verified entry into the worker's memory.
     """
     conditions = [
-        Entry.status == EntryStatus.VERIFIED,
+        counted_by(cutoff),
         Entry.criterion_id.in_(select(Criterion.id).where(Criterion.drive_id == drive.id)),
-        or_(Entry.verified_at.is_(None), Entry.verified_at <= cutoff),
     ]
     if only is not None:
         conditions.append(Entry.unit_id.in_(select(Unit.id).where(only.where())))
@@ -283,13 +311,17 @@ def verified_items(
     drive: Drive, unit_id: int | None = None, only: Only | None = None
 ) -> list[scoring.VerifiedItem]:
     """Every verified entry of the drive (or of some units) as plain data, for rebuilds and cut-offs."""
+    # An amended entry counts from the freeze on (as if decided before it).
+    counted_from = case(
+        (Entry.id.in_(amended_by_appeal()), drive.freeze_at), else_=Entry.verified_at
+    ) if drive.freeze_at is not None else Entry.verified_at
     query = (
         select(
             Unit.code,
             Criterion.code,
             func.coalesce(Entry.verified_quantity, Entry.quantity),
             Entry.activity_date,
-            Entry.verified_at,
+            counted_from,
         )
         .join(Unit, Entry.unit_id == Unit.id)
         .join(Criterion, Entry.criterion_id == Criterion.id)
@@ -476,8 +508,14 @@ def ranked_blocks() -> list[str]:
 
 
 def public_cutoff(drive: Drive) -> datetime | None:
-    """While the drive is frozen and unpublished, the public sees the board as of the freeze."""
-    return drive.freeze_at if drive.is_frozen() else None
+    """From the freeze on, the public sees the board as of the freeze (plus appeal amendments).
+
+    After publication that board is the published snapshot itself: the drive is
+    locked, so nothing it is made of can change.
+    """
+    if drive.freeze_at is not None and now() >= drive.freeze_at:
+        return drive.freeze_at
+    return None
 
 
 def public_standings(drive: Drive, block: str | None = None) -> Board:
@@ -492,16 +530,30 @@ def standing_of(board: Board, unit_code: str) -> scoring.Standing | None:
     return None
 
 
-def projected_standing(drive: Drive, unit: Unit) -> scoring.Standing:
-    """A unit's own score if its submitted (pending) entries were verified as reported.
+def pending_at(cutoff: datetime | None) -> ColumnElement[bool]:
+    """Entries waiting for a judge now, or (with `cutoff`) at that moment."""
+    if cutoff is None:
+        return Entry.status == EntryStatus.SUBMITTED
+    return (
+        (Entry.submitted_at <= cutoff)
+        & or_(Entry.status == EntryStatus.SUBMITTED, Entry.decided_at > cutoff)
+        & ~counted_by(cutoff)
+    )
 
-    Shown only to the unit itself, marked as projected; never in public.
+
+def projected_standing(
+    drive: Drive, unit: Unit, cutoff: datetime | None = None
+) -> scoring.Standing:
+    """A unit's score if its submitted (pending) entries were verified as reported.
+
+    The "declared" figure of the unit page; with `cutoff` (the freeze) both the
+    verified part and the pending part are as they stood at that moment.
     """
-    data = scoring_input(drive)
+    data = scoring_input(drive, cutoff)
     pending = db.session.execute(
         select(Criterion.code, func.sum(Entry.quantity), func.count(), func.max(Entry.activity_date))
         .join(Criterion, Entry.criterion_id == Criterion.id)
-        .where(Entry.unit_id == unit.id, Entry.status == EntryStatus.SUBMITTED)
+        .where(Entry.unit_id == unit.id, pending_at(cutoff))
         .where(Criterion.drive_id == drive.id)
         .group_by(Criterion.code)
     ).all()

@@ -13,7 +13,6 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from sqlalchemy import func, select
 
 from competition import audit, imports, standings
@@ -21,7 +20,6 @@ from competition.accounts.access import admin_required
 from competition.admin import bp, services
 from competition.admin.forms import MEASURE_NAMES, BlockForm, CriterionForm, DriveForm, PasteForm, PhaseForm
 from competition.extensions import db
-from competition.lifecycle import TransitionError
 from competition.models import Block, Criterion, Drive, Entry, Phase, Unit, User
 
 DRIVE_FIELDS = (
@@ -176,24 +174,6 @@ def drive_settings():
             db.session.refresh(drive)
     status = 200 if impact is not None else _status()
     return render_template("admin/drive_form.html", form=form, drive=drive, impact=impact), status
-
-
-@bp.route("/cong-bo", methods=["POST"])
-@admin_required
-def publish():
-    """Publish the final results: the public board leaves the freeze cut-off."""
-    from competition.publication import publish_results
-
-    drive = active_drive_or_404()
-    try:
-        publish_results(drive, current_user._get_current_object())
-    except TransitionError as error:
-        db.session.rollback()
-        abort(error.status, _("Kết quả đã được công bố trước đó.")
-              if error.message == "already_published" else None)
-    db.session.commit()
-    flash(_("Đã công bố kết quả. Bảng xếp hạng công khai hiển thị kết quả cuối cùng."), "success")
-    return redirect(url_for("admin.drive_settings"))
 
 
 # --- Phases ---------------------------------------------------------------

@@ -46,6 +46,22 @@ SCHEMAS: dict[str, Any] = {
                                       "the numbers are as of freeze_at."},
             "as_of": {"type": "string", "format": "date-time"},
             "standings_version": {"type": "integer"},
+            "result": {"type": ["object", "null"],
+                       "description": "The official result in force (number, sha256, "
+                                      "published_at), or null."},
+        },
+    },
+    "Results": {
+        "type": "object",
+        "properties": {
+            "drive": _ref("Drive"),
+            "current": {"type": ["object", "null"], "description":
+                        "The snapshot in force: number, published_at, sha256 and payload. "
+                        "sha256 is the hex SHA-256 of the payload serialised as JSON with "
+                        "sorted keys, no spaces and UTF-8 text (ensure_ascii off)."},
+            "history": {"type": "array", "description":
+                        "Every snapshot, newest first: number, published_at, sha256, "
+                        "withdrawn_at and the public withdraw_reason."},
         },
     },
     "CriterionScore": {
@@ -176,6 +192,11 @@ PATHS: dict[str, Any] = {
         "parameters": PROPAGANDA_FILTERS,
         "responses": {"200": _ok("PropagandaPage", "One page of activities."),
                       "304": NOT_MODIFIED, "400": ERROR, "404": ERROR},
+    }},
+    "/results": {"get": {
+        "operationId": "results",
+        "summary": "The official result: the published snapshot in force and every earlier one.",
+        "responses": {"200": _ok("Results", "The snapshots."), "304": NOT_MODIFIED, "404": ERROR},
     }},
     "/openapi.json": {"get": {
         "operationId": "openapi",

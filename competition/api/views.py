@@ -21,11 +21,12 @@ from competition.api import bp
 from competition.api.openapi import openapi_document
 from competition.entry_rules import CHANNEL_NAMES
 from competition.extensions import db
-from competition.models import Drive, Entry, Unit
+from competition.models import Drive, Entry, ResultSnapshot, Unit
 from competition.public import queries
 from competition.public.freshness import conditional, current_drive, current_perspective
 from competition.public.labels import CLASSIFICATION_LABELS
 from competition.public.views import declared_standing
+from competition.results import current_snapshot, snapshots
 
 PLACES = Decimal("0.0001")
 
@@ -64,7 +65,19 @@ def drive_json(drive: Drive) -> dict:
         "frozen": view.frozen,
         "as_of": moment(history.moment_of(view.cutoff)),
         "standings_version": standings.current_version(drive.id),
+        "result": _snapshot_json(current_snapshot(drive), payload=False),
     }
+
+
+def _snapshot_json(snapshot: ResultSnapshot | None, payload: bool = True) -> dict | None:
+    if snapshot is None:
+        return None
+    found = {"number": snapshot.number, "published_at": moment(snapshot.published_at),
+             "sha256": snapshot.sha256, "withdrawn_at": moment(snapshot.withdrawn_at),
+             "withdraw_reason": snapshot.withdraw_reason}
+    if payload:
+        found["payload"] = snapshot.payload
+    return found
 
 
 def criterion_json(score: scoring.CriterionScore) -> dict:
@@ -133,7 +146,7 @@ def unit(code: str):
     if standing is None:
         abort(404, _("Không có đơn vị xếp hạng mang mã này."))
     series = history.points_over_time(drive, view.cutoff, [standing])
-    declared = declared_standing(drive, found)
+    declared = declared_standing(drive, found, view.cutoff)
     phases = {p.code: p.name for p in drive.phases}
     return jsonify({
         "drive": drive_json(drive),
@@ -187,6 +200,18 @@ def propaganda():
         "pages": page.pages,
         "total": page.total,
         "items": [activity_json(e) for e in page.items],
+    })
+
+
+@bp.route("/results")
+@conditional(public_only=True)
+def results():
+    """The published snapshot verbatim: anyone can recompute its SHA-256 from `payload`."""
+    drive = _drive()
+    return jsonify({
+        "drive": drive_json(drive),
+        "current": _snapshot_json(current_snapshot(drive)),
+        "history": [_snapshot_json(s, payload=False) for s in snapshots(drive)],
     })
 
 
