@@ -8,6 +8,8 @@ timezone-aware UTC datetimes and stored as UTC (`UTCDateTime`).
 The 2021 drive lies in the past, so demos and tests pin "today" with
 `COMPETITION_TODAY` (YYYY-MM-DD, a Vietnam date): the date is pinned, the
 Vietnam time of day runs, so timestamps taken in a demo still order correctly.
+`COMPETITION_NOW` (YYYY-MM-DDTHH:MM:SS, Vietnam time) pins the moment itself,
+for tests at a boundary such as the freeze or a deadline's last second.
 """
 
 from __future__ import annotations
@@ -43,6 +45,9 @@ def _pinned_day() -> date | None:
 
 def now() -> datetime:
     """The current moment, timezone-aware, in UTC."""
+    pinned = os.environ.get("COMPETITION_NOW", "").strip()
+    if pinned:
+        return from_local(datetime.fromisoformat(pinned))
     moment = datetime.now(UTC)
     day = _pinned_day()
     if day is None:

@@ -71,6 +71,7 @@ def _require_state(entry: Entry, *allowed: str) -> None:
 
 
 def _require_judge(entry: Entry, actor: User) -> None:
+    _require_unpublished(entry)
     if not can_judge(actor, entry.unit):
         raise Forbidden("conflict_of_interest" if actor.is_staff else "forbidden")
 
@@ -81,6 +82,15 @@ def _require_reporter(entry: Entry, actor: User) -> None:
         _require_judge(entry, actor)
     elif not can_report_for(actor, entry.unit):
         raise Forbidden("forbidden")
+
+
+def _require_unpublished(entry: Entry) -> None:
+    """Nothing of a drive whose official result is published changes (the lock's own guard
+    catches every other route; this says it before any work is done)."""
+    # Imported here: the lock's exception is a TransitionError defined in this module.
+    from competition.results import lock
+
+    lock.ensure_open(entry.criterion.drive)
 
 
 def require_submissions_open(entry: Entry) -> None:
@@ -159,6 +169,7 @@ def _move(
 
 
 def submit(entry: Entry, actor: User, expected_version: int | None = None) -> None:
+    _require_unpublished(entry)
     _require_reporter(entry, actor)
     check_version(entry, expected_version)
     _require_state(entry, S.DRAFT, S.RETURNED)

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import TypeVar
 
 from flask import abort, g, has_request_context, request
-from sqlalchemy import ColumnElement, Select, case, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, case, func, literal, or_, select, type_coerce, update
 from sqlalchemy.orm import aliased
 
 from competition import clock, scoring
@@ -312,9 +312,10 @@ def verified_items(
 ) -> list[scoring.VerifiedItem]:
     """Every verified entry of the drive (or of some units) as plain data, for rebuilds and cut-offs."""
     # An amended entry counts from the freeze on (as if decided before it).
-    counted_from = case(
-        (Entry.id.in_(amended_by_appeal()), drive.freeze_at), else_=Entry.verified_at
-    ) if drive.freeze_at is not None else Entry.verified_at
+    counted_from = type_coerce(case(
+        (Entry.id.in_(amended_by_appeal()), literal(drive.freeze_at, clock.UTCDateTime())),
+        else_=Entry.verified_at,
+    ), clock.UTCDateTime()) if drive.freeze_at is not None else Entry.verified_at
     query = (
         select(
             Unit.code,

@@ -45,7 +45,9 @@ SCHEMAS: dict[str, Any] = {
                        "description": "True between the freeze and the publication of the results: "
                                       "the numbers are as of freeze_at."},
             "as_of": {"type": "string", "format": "date-time"},
-            "standings_version": {"type": "integer"},
+            "standings_version": {"type": ["integer", "null"],
+                                  "description": "Counter of the live board; null from the freeze "
+                                                 "on, when the numbers are held."},
             "result": {"type": ["object", "null"],
                        "description": "The official result in force (number, sha256, "
                                       "published_at), or null."},

@@ -64,7 +64,9 @@ def drive_json(drive: Drive) -> dict:
         "published_at": moment(drive.published_at),
         "frozen": view.frozen,
         "as_of": moment(history.moment_of(view.cutoff)),
-        "standings_version": standings.current_version(drive.id),
+        # The live board's counter; null from the freeze on, when what the API shows is
+        # held (it moves only through appeals, listed in the change log; ETags still change).
+        "standings_version": None if view.cutoff else standings.current_version(drive.id),
         "result": _snapshot_json(current_snapshot(drive), payload=False),
     }
 
