@@ -18,7 +18,7 @@ from competition.models import Role, Unit, User
 from competition.problems import InvalidData
 from competition.public.labels import CLASSIFICATION_LABELS
 from competition.results import calendar, current_snapshot, publication
-from competition.results.messages import refusal
+from competition.results.messages import STAGE_NAMES, refusal
 
 drive_cli = AppGroup("drive", help="Đợt thi đua: nạp định nghĩa từ tệp TOML.")
 units_cli = AppGroup("units", help="Đơn vị: nhập từ CSV/XLSX.")
@@ -266,7 +266,7 @@ def results_freeze_status() -> None:
     click.echo(f"Thời điểm chốt: {shown(drive.freeze_at)}")
     click.echo(f"Hết hạn khiếu nại: {shown(state.appeal_deadline)}")
     click.echo(f"Khiếu nại chưa giải quyết: {state.open_appeals}")
-    click.echo(f"Giai đoạn: {state.stage}")
+    click.echo(f"Giai đoạn: {STAGE_NAMES[state.stage]}")
     snapshot = current_snapshot(drive)
     if snapshot is not None:
         click.echo(f"Bản công bố số {snapshot.number}, SHA-256 {snapshot.sha256}")

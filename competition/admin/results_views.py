@@ -13,7 +13,7 @@ from competition.extensions import db
 from competition.lifecycle import TransitionError
 from competition.results import calendar, current_snapshot, publication, snapshots
 from competition.results.forms import WithdrawForm
-from competition.results.messages import refusal
+from competition.results.messages import STAGE_NAMES, refusal
 
 
 def _page(form: WithdrawForm | None = None, message: str = "", status: int = 200):
@@ -21,10 +21,13 @@ def _page(form: WithdrawForm | None = None, message: str = "", status: int = 200
     history = snapshots(drive)
     changes = publication.differences(history[1].payload, history[0].payload) \
         if len(history) > 1 else []
+    state = publication.readiness(drive)
     return render_template(
-        "admin/results.html", drive=drive, state=publication.readiness(drive),
+        "admin/results.html", drive=drive, state=state,
         close=calendar.submissions_close(drive), snapshots=history, changes=changes,
         current=current_snapshot(drive), form=form or WithdrawForm(), message=message,
+        stage_names=STAGE_NAMES,
+        waiting_reason=refusal(state.refusal) if state.refusal else "",
     ), status
 
 

@@ -109,6 +109,6 @@ def show(appeal_id: int):
     entry = appeal.entry
     return render_template(
         "appeals/show.html", appeal=appeal, form=form, message=message,
-        refusal=appeals.may_decide(me, appeal) if me.is_staff else None,
+        refusal=refusal(appeals.may_decide(me, appeal) or "") if me.is_staff else "",
         entry=entry if entry is not None and can_see_entry(me, entry) else None,
     ), status

@@ -34,5 +34,14 @@ REFUSALS = {
 }
 
 
+STAGE_NAMES = {
+    "open": _l("Đang nhận kết quả"),
+    "closed": _l("Đã hết hạn gửi kết quả, chưa chốt"),
+    "appeals": _l("Đã chốt, đang nhận khiếu nại"),
+    "awaiting": _l("Đã chốt, hết hạn khiếu nại, chờ công bố"),
+    "published": _l("Đã công bố kết quả chính thức"),
+}
+
+
 def refusal(code: str) -> str:
     return str(REFUSALS.get(code, code))
