@@ -23,11 +23,13 @@ from werkzeug.datastructures import FileStorage
 
 from competition import audit, lifecycle, scoring, standings, uploads
 from competition.clock import now
+from competition.entries import form_tokens
 from competition.entries.forms import EntryForm
 from competition.entry_rules import CHANNEL_NAMES, entry_problems
 from competition.extensions import db
 from competition.formatting import moment
 from competition.models import Criterion, Drive, Entry, EntryStatus, Evidence, Unit, User
+from competition.results import lock
 from competition.security import database_id, optional_id
 
 EDITABLE = (EntryStatus.DRAFT, EntryStatus.RETURNED)
@@ -46,6 +48,11 @@ TRANSITION_MESSAGES = {
     "forbidden": _l("Bạn không có quyền thực hiện thao tác này."),
     "staff_only": _l("Kết quả này thuộc tiêu chí do tổ thẩm định ghi nhận (trừ điểm); đơn vị "
                      "không được sửa, xóa hay gửi lại."),
+    "results_published": lock.MESSAGE,
+    "submissions_closed": _l("Đã hết hạn gửi kết quả của đợt thi đua: đơn vị chỉ còn trả lời các "
+                             "kết quả bị trả lại, trước thời điểm chốt."),
+    "decided_before_freeze": _l("Bảng xếp hạng đã chốt: quyết định đưa ra trước thời điểm chốt "
+                                "chỉ thay đổi được qua khiếu nại."),
 }
 
 
@@ -215,11 +222,13 @@ def save_entry(
     *,
     submit: bool,
     expected_version: int | None = None,
+    form_token: str | None = None,
 ) -> None:
     """Write the entry, its evidence and audit events, optionally submit, commit, place files.
 
-    Raises `lifecycle.TransitionError` (a stale form is a `Conflict`), with
-    nothing written and no file left behind.
+    Raises `lifecycle.TransitionError` (a stale form is a `Conflict`) or
+    `form_tokens.FormAlreadyUsed` (a new-entry form sent twice), with nothing
+    written and no file left behind.
     """
     creating = entry.id is None
     with uploads.staging() as staged:
@@ -230,13 +239,16 @@ def save_entry(
                 lifecycle.check_version(entry, expected_version)
                 if entry.status not in EDITABLE:
                     raise lifecycle.TransitionError("wrong_state")
+            use = form_tokens.claim(form_token, actor) if creating else None
             before = None if creating else audit.entry_snapshot(entry)
             _assign(entry, form)
+            lifecycle.require_submissions_open(entry)
             entry.updated_at = now()
             if creating:
                 entry.created_by = actor
                 db.session.add(entry)
             db.session.flush()
+            form_tokens.record(use, entry)
             after = audit.entry_snapshot(entry)
             if creating:
                 audit.record("entry.create", entry, unit_id=entry.unit_id, after=after, actor=actor)

@@ -70,16 +70,14 @@ def _appeal_outcome(appeal: Appeal) -> str:
 def appeal_opened(appeal: Appeal) -> None:
     """A unit appealed: the judges who may answer it (in scope, not conflicted, not the
     judge whose decision is appealed) are told."""
-    link = (path_for("judging.entry", entry_id=appeal.entry_id) if appeal.entry_id
-            else path_for("judging.assessments"))
     notify(recipients.judges_in_scope(appeal.unit, excluding=appeal.original_decider),
-           "appeal_opened", link, unit=appeal.unit.name, title=_appeal_subject(appeal))
+           "appeal_opened", path_for("appeals.show", appeal_id=appeal.id),
+           unit=appeal.unit.name, title=_appeal_subject(appeal))
 
 
 def appeal_answered(appeal: Appeal) -> None:
     """A judge upheld or amended an appeal: the unit's reporters read the outcome."""
-    link = (path_for("entries.show", entry_id=appeal.entry_id) if appeal.entry_id
-            else path_for("entries.dashboard"))
-    notify(recipients.reporters_of(appeal.unit), "appeal_answered", link,
+    notify(recipients.reporters_of(appeal.unit), "appeal_answered",
+           path_for("appeals.show", appeal_id=appeal.id),
            title=_appeal_subject(appeal), outcome=_appeal_outcome(appeal),
            reason=appeal.decision_reason)

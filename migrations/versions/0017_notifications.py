@@ -1,7 +1,7 @@
 """notifications: the bell, the email outbox, the daily schedule's claims, users' email
 
 Revision ID: 0017
-Revises: 0012
+Revises: 0015
 Create Date: 2026-12-02 05:01:58.603523
 
 Additive only: three new tables and two new columns on user (the email
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0017"
-down_revision = "0012"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
