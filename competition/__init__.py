@@ -11,7 +11,10 @@ from competition import config as configuration
 from competition.extensions import babel, csrf, db, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
-BLUEPRINTS = ("public", "accounts", "entries", "judging", "appeals", "reports", "admin", "api")
+BLUEPRINTS = (
+    "public", "accounts", "entries", "judging", "appeals", "reports", "admin", "commendation",
+    "api", "notifications",
+)
 
 
 def select_locale() -> str:

@@ -10,11 +10,11 @@ from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from competition import audit, clock, demo, drives, imports, standings
+from competition import audit, clock, demo, drive_copy, drives, imports, standings
 from competition.extensions import db
 from competition.formatting import fixed
 from competition.lifecycle import TransitionError
-from competition.models import Role, Unit, User
+from competition.models import Drive, Role, Unit, User
 from competition.problems import InvalidData
 from competition.public.labels import CLASSIFICATION_LABELS
 from competition.results import calendar, current_snapshot, publication
@@ -72,6 +72,29 @@ def drive_load(file: Path) -> None:
         _results_refused(error)
     click.echo(f"Đã nạp đợt thi đua {drive.code}: {len(drive.criteria)} tiêu chí, "
                f"{len(drive.phases)} đợt tuyên truyền.")
+
+
+@drive_cli.command("copy")
+@click.argument("source_code")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def drive_copy_command(source_code: str, file: Path) -> None:
+    """Start a new drive from SOURCE_CODE's criteria, targets and award rules.
+
+    FILE.toml holds the new drive's [drive] table (and optionally its [[phases]]);
+    no entries are copied. The new drive becomes the active drive.
+    """
+    source = db.session.scalars(select(Drive).where(Drive.code == source_code)).first()
+    if source is None:
+        click.echo(f"Không có đợt thi đua mã «{source_code}».", err=True)
+        sys.exit(1)
+    try:
+        settings, phases = drives.parse_copy_settings(file.read_text(encoding="utf-8"), str(file))
+        drive = drive_copy.copy_drive(source, settings, phases, where=str(file))
+    except InvalidData as error:
+        _fail(error)
+    db.session.commit()
+    click.echo(f"Đã tạo đợt thi đua {drive.code} từ {source.code}: {len(drive.criteria)} tiêu chí, "
+               f"{len(drive.award_rules)} hình thức khen thưởng; đây là đợt đang chạy.")
 
 
 @units_cli.command("import")
@@ -243,8 +266,11 @@ def restore_command(file: Path, replace: bool) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from competition.notifications.worker import notify_cli
+
     for command in (drive_cli, units_cli, users_cli, entries_cli, demo_command, standings_cli,
-                    targets_cli, backup_command, restore_command, results_cli):
+                    targets_cli, backup_command, restore_command, notify_cli,
+                    results_cli):
         app.cli.add_command(command)
 
 

@@ -30,6 +30,31 @@ def _database_url(instance_path: Path) -> str:
     return url
 
 
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def _mail_settings() -> dict:
+    """Email over SMTP (Flask-Mailman) and the notification worker's schedule."""
+    return {
+        "MAIL_BACKEND": os.environ.get("MAIL_BACKEND", "smtp"),
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", "localhost"),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
+        "MAIL_USE_TLS": _flag("MAIL_USE_TLS"),
+        "MAIL_USE_SSL": _flag("MAIL_USE_SSL"),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
+        "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "thidua@localhost"),
+        "MAIL_TIMEOUT": int(os.environ.get("MAIL_TIMEOUT", "20")),
+        # The address emails link to (no request exists when the worker writes them).
+        "SITE_URL": os.environ.get("SITE_URL", "http://localhost:8000"),
+        # The daily reminders and digests: at this Vietnam time, for entries waiting this long.
+        "NOTIFY_DAILY_AT": os.environ.get("NOTIFY_DAILY_AT", "07:00"),
+        "NOTIFY_WAITING_DAYS": int(os.environ.get("NOTIFY_WAITING_DAYS", "3")),
+        "NOTIFY_POLL_SECONDS": int(os.environ.get("NOTIFY_POLL_SECONDS", "30")),
+    }
+
+
 def _time_zone() -> str:
     """TIMEZONE from the environment (an IANA name), checked so a typo fails at start-up."""
     name = os.environ.get("TIMEZONE", "").strip() or "Asia/Ho_Chi_Minh"
@@ -67,4 +92,5 @@ def from_environment(instance_path: Path) -> dict:
         "CHARTJS_SRI": "sha384-zYPBGXwO4633CABX/5Spf6emCKUJCfoOkhOMYyxMsatqQZPnDblmmOewfjsIVWCM",
         "ENTRIES_PER_PAGE": 20,
         "WTF_CSRF_TIME_LIMIT": None,
+        **_mail_settings(),
     }

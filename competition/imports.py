@@ -120,8 +120,12 @@ def _xlsx_rows(data: bytes, file: str) -> list[tuple[int, dict[str, str]]]:
     return rows
 
 
+def _header(rows) -> set[str]:
+    return {h.strip().lower() for h in rows[0][1]["__header__"].split(",")}
+
+
 def _check_header(rows, columns, file) -> list[Problem]:
-    header = {h.strip().lower() for h in rows[0][1]["__header__"].split(",")}
+    header = _header(rows)
     missing = [c for c in columns if c not in header]
     return [Problem(file, 1, c, "thiếu cột bắt buộc") for c in missing]
 
@@ -374,13 +378,17 @@ def plan_entries(rows: list[tuple[int, dict[str, str]]], file: str, drive: Drive
 
 
 def plan_users(rows: list[tuple[int, dict[str, str]]], file: str) -> ImportPlan:
-    """Check user rows (username, full_name, role, unit_code[, password]) and plan the upsert.
+    """Check user rows (username, full_name, role, unit_code[, password][, email]) and plan
+    the upsert.
 
     New accounts get the row's password or a generated one (in `plan.issued`
     after apply) and must change it at first sign-in; existing accounts keep
-    their password and get the row's name, role and unit.
+    their password and get the row's name, role and unit. With an `email`
+    column every account gets the row's address (a blank cell removes it);
+    without one, addresses stay as they are.
     """
     from competition.accounts.passwords import password_problem
+    from competition.notifications.addresses import clean_email
 
     problems = _check_header(rows, USER_COLUMNS, file)
     if problems:
@@ -388,6 +396,7 @@ def plan_users(rows: list[tuple[int, dict[str, str]]], file: str) -> ImportPlan:
     units = {u.code: u for u in db.session.scalars(select(Unit))}
     existing = {u.username: u for u in db.session.scalars(select(User))}
     roles = {r.value for r in Role}
+    with_email = "email" in _header(rows)
     results: list[RowResult] = []
     parsed: dict[str, dict] = {}
     for line, row, result, bad in _each_row(rows, file, results):
@@ -406,6 +415,11 @@ def plan_users(rows: list[tuple[int, dict[str, str]]], file: str) -> ImportPlan:
                 bad("unit_code", f"đơn vị «{row['unit_code']}» không tồn tại")
         elif role == Role.UNIT:
             bad("unit_code", "cán bộ đơn vị cần mã đơn vị")
+        email = None
+        try:
+            email = clean_email(row.get("email", ""))
+        except ValueError as error:
+            bad("email", str(error))
         password = row.get("password", "")
         if password and username not in existing:
             problem = password_problem(password, username)
@@ -413,7 +427,7 @@ def plan_users(rows: list[tuple[int, dict[str, str]]], file: str) -> ImportPlan:
                 bad("password", problem)
         if not result.problems:
             parsed[username] = {"line": line, "full_name": row.get("full_name", ""), "role": role,
-                                "unit": unit, "password": password}
+                                "unit": unit, "password": password, "email": email}
             result.effect = ("cập nhật " if username in existing else "thêm ") + f"{username} ({role})"
     problems = [p for r in results for p in r.problems]
     plan = ImportPlan(file, results, problems, lambda: 0)
@@ -431,6 +445,8 @@ def plan_users(rows: list[tuple[int, dict[str, str]]], file: str) -> ImportPlan:
                     plan.issued[username] = password
                 db.session.add(user)
             user.full_name, user.role, user.unit = row["full_name"], row["role"], row["unit"]
+            if with_email:
+                user.email = row["email"]
         audit.record("users.import", None, after={"file": file, "rows": len(parsed)},
                      actor_name="import")
         return len(parsed)

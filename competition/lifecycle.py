@@ -5,9 +5,10 @@
     verified → submitted (reopened by a judge or admin, with a reason)
 
 Each transition checks who may make it, records the audit event, keeps the
-unit's tally in step and bumps the standings version, all in the caller's
-transaction. The caller commits; a concurrent change to the same entry
-surfaces as `Conflict` (the entry's version column), never as a lost update.
+unit's tally in step, bumps the standings version and tells the people
+concerned (`notifications.triggers`), all in the caller's transaction. The
+caller commits; a concurrent change to the same entry surfaces as `Conflict`
+(the entry's version column), never as a lost update.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from competition import audit, faults, standings
 from competition.clock import now
 from competition.extensions import db
-from competition.models import Entry, EntryStatus, User
+from competition.models import Criterion, Entry, EntryStatus, User
+from competition.notifications import triggers as notify
 from competition.permissions import can_judge, can_report_for
 from competition.results import calendar
 
@@ -76,10 +78,27 @@ def _require_judge(entry: Entry, actor: User) -> None:
         raise Forbidden("conflict_of_interest" if actor.is_staff else "forbidden")
 
 
+def require_staff_for_staff_entries(
+    entry: Entry, actor: User, criterion: Criterion | None = None
+) -> None:
+    """Staff-only entries stay staff-only in every state, through every route.
+
+    An entry on a criterion only staff record (a penalty) — or one about to be
+    moved onto such a criterion — is written only by someone who may judge its
+    unit, whether it is a draft, returned or anything else. Every route that
+    writes an entry (edit, delete, submit, bulk submit) calls this first.
+    """
+    if not any(c is not None and c.entered_by_staff for c in (entry.criterion, criterion)):
+        return
+    if not actor.is_staff:
+        raise Forbidden("staff_only")
+    _require_judge(entry, actor)
+
+
 def _require_reporter(entry: Entry, actor: User) -> None:
-    # Staff record penalty entries for a unit, so they may submit those too.
+    # Staff record penalty entries for a unit, so they may submit those too; the unit never.
     if entry.criterion.entered_by_staff:
-        _require_judge(entry, actor)
+        require_staff_for_staff_entries(entry, actor)
     elif not can_report_for(actor, entry.unit):
         raise Forbidden("forbidden")
 
@@ -195,6 +214,7 @@ def verify(
         reason = _require_reason(reason)
     _move(entry, actor, "entry.verify", S.VERIFIED, reason=reason.strip(),
           verified_quantity=adjusted)
+    notify.entry_verified(entry)
     faults.pause("verify")  # a no-op unless a durability test asks the worker to stop here
 
 
@@ -205,6 +225,7 @@ def return_for_revision(
     check_version(entry, expected_version)
     _require_state(entry, S.SUBMITTED)
     _move(entry, actor, "entry.return", S.RETURNED, reason=_require_reason(reason))
+    notify.entry_returned(entry)
 
 
 def reject(entry: Entry, actor: User, reason: str, expected_version: int | None = None) -> None:
@@ -212,6 +233,7 @@ def reject(entry: Entry, actor: User, reason: str, expected_version: int | None 
     check_version(entry, expected_version)
     _require_state(entry, S.SUBMITTED)
     _move(entry, actor, "entry.reject", S.REJECTED, reason=_require_reason(reason))
+    notify.entry_rejected(entry)
 
 
 def reopen(entry: Entry, actor: User, reason: str, expected_version: int | None = None) -> None:
@@ -221,6 +243,7 @@ def reopen(entry: Entry, actor: User, reason: str, expected_version: int | None 
     _require_state(entry, S.VERIFIED)
     _require_not_decided_before_freeze(entry)
     _move(entry, actor, "entry.reopen", S.SUBMITTED, reason=_require_reason(reason))
+    notify.entry_reopened(entry)
 
 
 def commit_transition(entry: Entry) -> None:

@@ -17,6 +17,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -34,6 +35,14 @@ from competition.extensions import db
 from competition.scoring import Measure
 
 Points = Numeric(8, 2)
+
+
+class EmailPreference(enum.StrEnum):
+    """What an account receives by email (the app always shows every notification)."""
+
+    ALL = "all"  # every notification, as it happens
+    DIGEST = "digest"  # one email a day gathering the day's notifications
+    NONE = "none"  # nothing by email
 
 
 class Role(enum.StrEnum):
@@ -72,11 +81,19 @@ class UnitKind(enum.StrEnum):
     CDCS = "cdcs"
 
 
+def _drive_slug(context) -> str:
+    from competition.imports import slugify
+
+    return slugify(context.get_current_parameters()["code"])
+
+
 class Drive(db.Model):
     """An emulation drive (đợt thi đua) and its rules."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)
+    # The drive's address on the public archive (/dot/<slug>/...), made from its code.
+    slug: Mapped[str] = mapped_column(String(120), unique=True, default=_drive_slug)
     title: Mapped[str] = mapped_column(String(500))
     issuer: Mapped[str] = mapped_column(String(200))
     issued_on: Mapped[date | None] = mapped_column(Date)
@@ -104,6 +121,9 @@ class Drive(db.Model):
     )
     criteria: Mapped[list[Criterion]] = relationship(
         back_populates="drive", order_by="Criterion.position", cascade="all, delete-orphan"
+    )
+    award_rules: Mapped[list[AwardRule]] = relationship(
+        back_populates="drive", order_by="AwardRule.position", cascade="all, delete-orphan"
     )
 
     def is_frozen(self, moment: datetime | None = None) -> bool:
@@ -243,6 +263,11 @@ class User(UserMixin, db.Model):
         String(64), default=lambda: secrets.token_hex(16)
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    # Notifications by email: the address (optional) and how often (EmailPreference).
+    email: Mapped[str | None] = mapped_column(String(254))
+    email_preference: Mapped[str] = mapped_column(
+        String(8), default=EmailPreference.ALL, server_default=EmailPreference.ALL
+    )
 
     unit: Mapped[Unit | None] = relationship()
 
@@ -253,9 +278,13 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:
         return self.active
 
+    def end_sessions(self) -> None:
+        """Sign the account out everywhere: every session cookie names the old token."""
+        self.session_token = secrets.token_hex(16)
+
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
-        self.session_token = secrets.token_hex(16)
+        self.end_sessions()
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
@@ -492,6 +521,116 @@ class Appeal(db.Model):
     original_decider: Mapped[User | None] = relationship(foreign_keys=[original_decider_id])
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+
+
+class AwardRule(db.Model):
+    """An award rule (hình thức khen thưởng) of a drive: which award, for which block, how many."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    drive_id: Mapped[int] = mapped_column(ForeignKey("drive.id"))
+    code: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(300))
+    # Who grants it ("Ban Chấp hành Liên đoàn Lao động tỉnh").
+    level: Mapped[str] = mapped_column(String(200), default="")
+    # None: every block, `max_units` in each.
+    block_id: Mapped[int | None] = mapped_column(ForeignKey("block.id"))
+    max_units: Mapped[int] = mapped_column(Integer)
+    min_classification: Mapped[str] = mapped_column(String(32))
+    min_percent: Mapped[Decimal | None] = mapped_column(Points)
+    # The order awards are given in: the highest award first.
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    drive: Mapped[Drive] = relationship(back_populates="award_rules")
+    block: Mapped[Block | None] = relationship()
+    __table_args__ = (UniqueConstraint("drive_id", "code"),)
+
+
+class Commendation(db.Model):
+    """The commendation (khen thưởng) of a drive: the proposal from a published snapshot, then
+    the decision that locks it; it names the snapshot it was drawn from.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    drive_id: Mapped[int] = mapped_column(ForeignKey("drive.id"), index=True)
+    snapshot_id: Mapped[int] = mapped_column(ForeignKey("result_snapshot.id"))
+    proposed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    proposal_number: Mapped[str] = mapped_column(String(64), default="")
+    decision_number: Mapped[str | None] = mapped_column(String(64), unique=True)
+    decision_date: Mapped[date | None] = mapped_column(Date)
+    signer_title: Mapped[str] = mapped_column(String(200), default="")
+    signer_name: Mapped[str] = mapped_column(String(200), default="")
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    drive: Mapped[Drive] = relationship()
+    snapshot: Mapped[ResultSnapshot] = relationship()
+    items: Mapped[list[CommendationItem]] = relationship(
+        back_populates="commendation", cascade="all, delete-orphan",
+        order_by="CommendationItem.position",
+    )
+
+    @property
+    def locked(self) -> bool:
+        """The decision is issued: the list no longer changes."""
+        return self.decision_number is not None
+
+
+class CommendationItem(db.Model):
+    """One unit on a commendation list, with the figures of the snapshot and how it got there."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commendation_id: Mapped[int] = mapped_column(ForeignKey("commendation.id"))
+    award_rule_id: Mapped[int] = mapped_column(ForeignKey("award_rule.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    block_code: Mapped[str] = mapped_column(String(32))
+    rank: Mapped[int | None] = mapped_column(Integer)
+    total: Mapped[Decimal | None] = mapped_column(Points)
+    percent: Mapped[Decimal | None] = mapped_column(Points)
+    classification: Mapped[str] = mapped_column(String(32), default="")
+    # proposed | tied (a human decides) | added | removed
+    status: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    commendation: Mapped[Commendation] = relationship(back_populates="items")
+    award_rule: Mapped[AwardRule] = relationship()
+    unit: Mapped[Unit] = relationship()
+    __table_args__ = (UniqueConstraint("commendation_id", "unit_id"),)
+
+    @property
+    def on_list(self) -> bool:
+        return self.status in ("proposed", "added")
+
+
+class SignInFailure(db.Model):
+    """One counted failed sign-in (per account name or per address), for the throttle.
+
+    Kept in the database when no Redis is configured, so every worker and
+    server sees the same count; rows older than their window are deleted.
+    """
+
+    __tablename__ = "sign_in_failure"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(400), index=True)
+    at: Mapped[float] = mapped_column(Float)
+    expires_at: Mapped[float] = mapped_column(Float, index=True)
+
+
+class EntryFormUse(db.Model):
+    """A new-entry form that has been used: its single-use token and the entry it made.
+
+    A second submission of the same form (a double click, a resent request)
+    finds the token taken and is shown the entry the first one made.
+    """
+
+    __tablename__ = "entry_form_use"
+
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("entry.id", ondelete="SET NULL"))
+    used_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
 
 def _aware_on_set(_target, value, _old, _initiator):

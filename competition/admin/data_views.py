@@ -22,6 +22,7 @@ from competition.admin.forms import IMPORT_KINDS, ImportForm, RestoreForm
 from competition.extensions import db
 from competition.models import AuditEvent, Role, Unit
 from competition.problems import InvalidData, Problem
+from competition.security import optional_id, page_number
 from competition.tables import download
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -204,13 +205,14 @@ def audit_log():
         query = query.where(AuditEvent.actor_name.ilike(f"%{filters['actor']}%"))
     if filters["action"]:
         query = query.where(AuditEvent.action == filters["action"])
-    if filters["unit"].isdigit():
-        query = query.where(AuditEvent.unit_id == int(filters["unit"]))
+    if optional_id(filters["unit"]):
+        query = query.where(AuditEvent.unit_id == optional_id(filters["unit"]))
     if filters["since"]:
         query = query.where(AuditEvent.at >= clock.start_of_day(filters["since"]))
     if filters["until"]:
         query = query.where(AuditEvent.at <= clock.end_of_day(filters["until"]))
-    page = db.paginate(query, per_page=current_app.config.get("AUDIT_PER_PAGE", 50),
+    page = db.paginate(query, page=page_number(),
+                       per_page=current_app.config.get("AUDIT_PER_PAGE", 50),
                        error_out=False)
     actions = db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action))
     units = db.session.execute(select(Unit.id, Unit.name).order_by(Unit.name)).all()

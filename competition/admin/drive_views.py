@@ -13,14 +13,25 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import func, select
 
-from competition import audit, imports, standings
+from competition import audit, drive_copy, imports, standings
 from competition.accounts.access import admin_required
 from competition.admin import bp, services
-from competition.admin.forms import MEASURE_NAMES, BlockForm, CriterionForm, DriveForm, PasteForm, PhaseForm
+from competition.admin.forms import (
+    MEASURE_NAMES,
+    BlockForm,
+    CopyDriveForm,
+    CriterionForm,
+    DriveForm,
+    PasteForm,
+    PhaseForm,
+)
 from competition.extensions import db
 from competition.models import Block, Criterion, Drive, Entry, Phase, Unit, User
+from competition.problems import InvalidData
+from competition.security import optional_id
 
 DRIVE_FIELDS = (
     "code", "title", "issuer", "place", "issued_on", "starts_on", "ends_on", "election_day",
@@ -120,6 +131,38 @@ def drive_new():
                   "success")
             return redirect(url_for("admin.drive_settings"))
     return render_template("admin/drive_form.html", form=form, drive=None), _status()
+
+
+@bp.route("/dot-thi-dua/sao-chep", methods=["GET", "POST"])
+@admin_required
+def drive_copy_page():
+    """A new drive from an old one's criteria, targets and award rules (no entries)."""
+    form = CopyDriveForm()
+    drives = db.session.scalars(select(Drive).order_by(Drive.starts_on.desc())).all()
+    form.source.choices = [(d.id, f"{d.code} – {d.title[:80]}") for d in drives]
+    if request.method == "GET":
+        active = standings.active_drive()
+        if active is not None:
+            form.source.data = active.id
+            form.issuer.data, form.place.data = active.issuer, active.place
+    if form.validate_on_submit():
+        source = db.get_or_404(Drive, form.source.data)
+        settings = {name: form[name].data if name in form else getattr(source, name)
+                    for name in DRIVE_FIELDS if name != "freeze_at"}
+        settings["code"] = settings["code"].strip()
+        try:
+            drive = drive_copy.copy_drive(source, settings, actor=current_user._get_current_object())
+        except InvalidData:
+            db.session.rollback()
+            form.code.errors.append(_("Mã này đã được dùng cho một đợt thi đua khác."))
+        else:
+            db.session.commit()
+            flash(_("Đã tạo đợt thi đua «%(code)s» từ «%(source)s»: %(criteria)s tiêu chí, "
+                    "%(awards)s hình thức khen thưởng. Đây là đợt đang chạy; hãy thêm các đợt "
+                    "tuyên truyền và sửa những gì khác.", code=drive.code, source=source.code,
+                    criteria=len(drive.criteria), awards=len(drive.award_rules)), "success")
+            return redirect(url_for("admin.drive_settings"))
+    return render_template("admin/drive_copy.html", form=form), _status()
 
 
 @bp.route("/dot-thi-dua/<int:drive_id>/kich-hoat", methods=["POST"])
@@ -425,8 +468,7 @@ def criterion_delete(criterion_id: int):
 
 
 def _block_filter() -> int | None:
-    value = request.values.get("block", "")
-    return int(value) if value.isdigit() else None
+    return optional_id(request.values.get("block"))
 
 
 def _grid_page(drive: Drive, *, status: int = 200, **context):
@@ -466,9 +508,9 @@ def targets_save():
     typed, errors, changes = {}, {}, []
     for name, raw in request.form.items():
         parts = name.split("-")
-        if len(parts) != 3 or parts[0] not in ("u", "b") or not (parts[1] + parts[2]).isdigit():
+        if len(parts) != 3 or parts[0] not in ("u", "b"):
             continue
-        kind, owner_id, criterion_id = parts[0], int(parts[1]), int(parts[2])
+        kind, owner_id, criterion_id = parts[0], optional_id(parts[1]), optional_id(parts[2])
         criterion = criteria.get(criterion_id)
         owner = (units if kind == "u" else blocks_by_id).get(owner_id)
         if criterion is None or owner is None:

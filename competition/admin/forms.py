@@ -28,6 +28,7 @@ from wtforms.validators import (
 from competition import clock
 from competition.entries.forms import VietnameseForm
 from competition.models import Role, UnitKind
+from competition.notifications.addresses import clean_email
 from competition.scoring import Measure
 
 
@@ -135,6 +136,17 @@ class DriveForm(VietnameseForm):
             )
 
 
+class CopyDriveForm(DriveForm):
+    """A new drive's own settings, and the drive whose rules it takes (thresholds too)."""
+
+    source = SelectField(_l("Sao chép từ đợt"), coerce=int)
+    freeze_at = None
+    report_deadline_day = None
+    threshold_excellent = None
+    threshold_good = None
+    threshold_passed = None
+
+
 class PhaseForm(VietnameseForm):
     code = StringField(_l("Mã đợt"), validators=[*_required(), Length(max=32), CODE])
     name = StringField(_l("Tên đợt"), validators=[*_required(), Length(max=200)])
@@ -202,6 +214,7 @@ class UserForm(VietnameseForm):
                            message=_l("Chỉ dùng chữ thường không dấu, số và các dấu . _ -"))],
     )
     full_name = StringField(_l("Họ và tên"), validators=[Length(max=200)])
+    email = StringField(_l("Email (để nhận thông báo)"), validators=[Length(max=254)])
     role = SelectField(_l("Vai trò"), choices=list(ROLE_NAMES.items()))
     unit_id = SelectField(_l("Đơn vị"), coerce=int)
     active = BooleanField(_l("Đang hoạt động"), default=True)
@@ -210,6 +223,14 @@ class UserForm(VietnameseForm):
     def validate_unit_id(self, field) -> None:
         if self.role.data == Role.UNIT and not field.data:
             raise ValidationError(_l("Cán bộ đơn vị phải thuộc một đơn vị."))
+
+    def validate_email(self, field) -> None:
+        try:
+            field.data = clean_email(field.data)
+        except ValueError:
+            raise ValidationError(
+                _l("Địa chỉ email không hợp lệ (ví dụ đúng: ten@ldld.caobang.vn).")
+            ) from None
 
 
 class ImportForm(VietnameseForm):

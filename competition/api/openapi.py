@@ -56,7 +56,7 @@ SCHEMAS: dict[str, Any] = {
     "Results": {
         "type": "object",
         "properties": {
-            "drive": _ref("Drive"),
+            "drive": {"allOf": [_ref("Drive")], "properties": {"slug": {"type": "string"}}},
             "current": {"type": ["object", "null"], "description":
                         "The snapshot in force: number, published_at, sha256 and payload. "
                         "sha256 is the hex SHA-256 of the payload serialised as JSON with "
@@ -64,6 +64,17 @@ SCHEMAS: dict[str, Any] = {
             "history": {"type": "array", "description":
                         "Every snapshot, newest first: number, published_at, sha256, "
                         "withdrawn_at and the public withdraw_reason."},
+            "decision": {"type": ["object", "null"], "description": "The commendation decision "
+                         "(null until it is issued).", "properties": {
+                             "number": {"type": "string"}, "date": DATE,
+                             "signer_title": {"type": "string"},
+                             "signer_name": {"type": "string"}}},
+            "awards": {"type": "array", "items": {"type": "object", "properties": {
+                "code": {"type": "string"}, "name": {"type": "string"},
+                "level": {"type": "string"},
+                "units": {"type": "array", "items": {"type": "object", "properties": {
+                    "code": {"type": "string"}, "name": {"type": "string"},
+                    "block": {"type": "string"}, "rank": {"type": "integer"}}}}}}},
         },
     },
     "CriterionScore": {
@@ -146,6 +157,14 @@ SCHEMAS: dict[str, Any] = {
             "items": {"type": "array", "items": _ref("Activity")},
         },
     },
+    "DriveList": {
+        "type": "object",
+        "properties": {"drives": {"type": "array", "items": {"type": "object", "properties": {
+            "code": {"type": "string"}, "title": {"type": "string"}, "slug": {"type": "string"},
+            "starts_on": DATE, "active": {"type": "boolean"},
+            "url": {"type": "string", "format": "uri"},
+            "results": {"type": "string", "format": "uri"}}}}},
+    },
     "OpenAPI": {"type": "object"},
     "Error": {
         "type": "object",
@@ -197,8 +216,15 @@ PATHS: dict[str, Any] = {
     }},
     "/results": {"get": {
         "operationId": "results",
-        "summary": "The official result: the published snapshot in force and every earlier one.",
-        "responses": {"200": _ok("Results", "The snapshots."), "304": NOT_MODIFIED, "404": ERROR},
+        "summary": "The official result: the published snapshot in force, every earlier one, "
+                   "and the awards of the decision.",
+        "responses": {"200": _ok("Results", "The result in force."), "304": NOT_MODIFIED,
+                      "404": ERROR},
+    }},
+    "/drives": {"get": {
+        "operationId": "drives",
+        "summary": "Every drive on record, newest first, with its addresses.",
+        "responses": {"200": _ok("DriveList", "The drives.")},
     }},
     "/openapi.json": {"get": {
         "operationId": "openapi",
@@ -206,6 +232,13 @@ PATHS: dict[str, Any] = {
         "responses": {"200": _ok("OpenAPI", "The OpenAPI 3.1 document.")},
     }},
 }
+
+
+DRIVE_PARAMETER = _query("drive", "A drive on record by its slug (see /drives); "
+                         "default: the active drive.")
+for _path in ("/leaderboard", "/units/{code}", "/propaganda", "/results"):
+    _operation = PATHS[_path]["get"]
+    _operation["parameters"] = [*_operation.get("parameters", []), DRIVE_PARAMETER]
 
 
 def openapi_document() -> dict:

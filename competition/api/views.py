@@ -19,6 +19,7 @@ from sqlalchemy import select
 from competition import history, scoring, standings
 from competition.api import bp
 from competition.api.openapi import openapi_document
+from competition.commendation import official, services
 from competition.entry_rules import CHANNEL_NAMES
 from competition.extensions import db
 from competition.models import Drive, Entry, ResultSnapshot, Unit
@@ -205,19 +206,46 @@ def propaganda():
     })
 
 
-@bp.route("/results")
-@conditional(public_only=True)
-def results():
-    """The published snapshot verbatim: anyone can recompute its SHA-256 from `payload`."""
-    drive = _drive()
-    return jsonify({
-        "drive": drive_json(drive),
-        "current": _snapshot_json(current_snapshot(drive)),
-        "history": [_snapshot_json(s, payload=False) for s in snapshots(drive)],
-    })
-
-
 @bp.route("/openapi.json")
 @conditional(public_only=True)
 def openapi():
     return jsonify(openapi_document())
+
+
+@bp.route("/results")
+@conditional(public_only=True)
+def results():
+    """The official result: the published snapshot in force (verbatim, so anyone can recompute
+    its SHA-256 from `payload`; null before publication or after a withdrawal), every earlier
+    publication, and the awards of the issued decision."""
+    drive = _drive()
+    result = official.official_result(drive)
+    decision = result.decision if result is not None else None
+    return jsonify({
+        "drive": {**drive_json(drive), "slug": drive.slug},
+        "current": _snapshot_json(current_snapshot(drive)),
+        "history": [_snapshot_json(s, payload=False) for s in snapshots(drive)],
+        "decision": None if decision is None else {
+            "number": decision.decision_number, "date": moment(decision.decision_date),
+            "signer_title": decision.signer_title, "signer_name": decision.signer_name,
+        },
+        "awards": [
+            {"code": rule.code, "name": rule.name, "level": rule.level,
+             "units": [{"code": i.unit.code, "name": i.unit.name, "block": i.block_code,
+                        "rank": i.rank} for i in items]}
+            for rule, items in (services.awarded(decision).items() if decision else [])
+        ],
+    })
+
+
+@bp.route("/drives")
+@conditional(public_only=True)
+def drives():
+    """Every drive on record, newest first, with the address of its pages and its results."""
+    return jsonify({"drives": [
+        {"code": d.code, "title": d.title, "slug": d.slug, "starts_on": moment(d.starts_on),
+         "active": d.is_active,
+         "url": url_for("public.index", drive_slug=d.slug, _external=True),
+         "results": url_for("api.results", drive=d.slug, _external=True)}
+        for d in queries.drives_on_record()
+    ]})

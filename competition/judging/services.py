@@ -27,6 +27,7 @@ from competition.models import (
 from competition.permissions import can_judge
 from competition.results import calendar
 from competition.scoring import Measure
+from competition.security import optional_id
 
 # The queue's filters: the request argument, the column it filters, how a value is named.
 FACETS = {
@@ -145,8 +146,8 @@ def assess(
         if not key.startswith("points-") or not raw.strip():
             continue
         _prefix, unit_id, criterion_id = (key.split("-") + ["", ""])[:3]
-        unit = units.get(int(unit_id)) if unit_id.isdigit() else None
-        criterion = criteria.get(int(criterion_id)) if criterion_id.isdigit() else None
+        unit = units.get(optional_id(unit_id))
+        criterion = criteria.get(optional_id(criterion_id))
         if unit is None or criterion is None:
             errors[key] = str(_l("Ô chấm điểm không hợp lệ."))
             continue
