@@ -20,7 +20,10 @@ def _entry_link(entry: Entry) -> str:
 
 
 def entry_returned(entry: Entry) -> list[Notification]:
-    """A judge returned the entry: its reporters must add what is missing."""
+    """A judge returned the entry: its reporters must add what is missing. A returned penalty
+    is staff work the unit may not touch, so it asks nothing of the unit."""
+    if entry.criterion.entered_by_staff:
+        return []
     return notify(recipients.reporters_of(entry.unit), "entry_returned", _entry_link(entry),
            title=entry.title, reason=entry.decision_reason)
 
