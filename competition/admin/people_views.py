@@ -19,7 +19,7 @@ from competition.models import Role, Unit, User
 from competition.security import optional_id, page_number
 
 UNIT_FIELDS = ("code", "name", "kind", "parent_id", "block_id", "member_count", "active")
-USER_FIELDS = ("full_name", "role", "unit_id", "active", "must_change_password")
+USER_FIELDS = ("full_name", "email", "role", "unit_id", "active", "must_change_password")
 
 # --- Units ----------------------------------------------------------------
 
@@ -131,6 +131,7 @@ def _user_form(user: User | None):
                 db.session.add(user)
             user.username = username
             user.full_name = form.full_name.data.strip()
+            user.email = form.email.data
             user.role = form.role.data
             user.unit_id = form.unit_id.data or None
             user.must_change_password = form.must_change_password.data

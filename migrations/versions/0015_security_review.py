@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 
 revision = "0015"
-down_revision = "0001"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
