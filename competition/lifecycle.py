@@ -92,7 +92,8 @@ def require_staff_for_staff_entries(
         return
     if not actor.is_staff:
         raise Forbidden("staff_only")
-    _require_judge(entry, actor)
+    if not can_judge(actor, entry.unit):  # the entry may have no criterion yet (a new one)
+        raise Forbidden("conflict_of_interest")
 
 
 def _require_reporter(entry: Entry, actor: User) -> None:
