@@ -20,7 +20,7 @@ from competition import audit, faults, standings
 from competition.clock import now
 from competition.extensions import db
 from competition.models import Entry, EntryStatus, User
-from competition.permissions import can_judge, can_report_for
+from competition.permissions import can_judge, can_report_for, refusal_reason
 
 S = EntryStatus
 
@@ -71,7 +71,7 @@ def _require_state(entry: Entry, *allowed: str) -> None:
 
 def _require_judge(entry: Entry, actor: User) -> None:
     if not can_judge(actor, entry.unit):
-        raise Forbidden("conflict_of_interest" if actor.is_staff else "forbidden")
+        raise Forbidden(refusal_reason(actor, entry.unit))
 
 
 def _require_reporter(entry: Entry, actor: User) -> None:

@@ -39,6 +39,7 @@ TRANSITION_MESSAGES = {
     "conflict_of_interest": _l("Bạn không được thẩm định kết quả của đơn vị mình hoặc đơn vị "
                                "cấp dưới."),
     "forbidden": _l("Bạn không có quyền thực hiện thao tác này."),
+    "out_of_council": _l("Đơn vị này do hội đồng thi đua cấp khác thẩm định; bạn chỉ được xem."),
 }
 
 
