@@ -85,6 +85,10 @@ class Drive(db.Model):
     election_day: Mapped[date | None] = mapped_column(Date)
     freeze_at: Mapped[datetime | None] = mapped_column(DateTime)
     published_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # After this moment units may only answer returned entries (None: the end of `ends_on`).
+    submissions_close_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Days after the freeze during which a unit may appeal a decision (khiếu nại).
+    appeal_days: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
     report_deadline_day: Mapped[int] = mapped_column(Integer, default=5)
     place: Mapped[str] = mapped_column(String(100), default="Cao Bằng")
     threshold_excellent: Mapped[Decimal] = mapped_column(Points, default=Decimal(90))
@@ -441,3 +445,75 @@ class AuditEvent(db.Model):
 
     actor: Mapped[User | None] = relationship()
     unit: Mapped[Unit | None] = relationship()
+
+
+class ResultSnapshot(db.Model):
+    """One publication of a drive's official results: immutable standings and their SHA-256.
+
+    Numbered 1, 2, … per drive; withdrawing keeps the row (with the public
+    reason) and republishing adds the next number, so every published result
+    stays on record.
+    """
+
+    __tablename__ = "result_snapshot"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    drive_id: Mapped[int] = mapped_column(ForeignKey("drive.id"))
+    number: Mapped[int] = mapped_column(Integer)
+    published_at: Mapped[datetime] = mapped_column(DateTime)
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    payload: Mapped[dict] = mapped_column(JSON)
+    sha256: Mapped[str] = mapped_column(String(64))
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime)
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    withdraw_reason: Mapped[str | None] = mapped_column(Text)
+
+    drive: Mapped[Drive] = relationship()
+    published_by: Mapped[User | None] = relationship(foreign_keys=[published_by_id])
+    withdrawn_by: Mapped[User | None] = relationship(foreign_keys=[withdrawn_by_id])
+    __table_args__ = (UniqueConstraint("drive_id", "number"),)
+
+
+class AppealStatus(enum.StrEnum):
+    OPEN = "open"
+    UPHELD = "upheld"
+    AMENDED = "amended"
+
+
+class Appeal(db.Model):
+    """A unit's appeal (khiếu nại) against a decision on an entry or a judged score.
+
+    Exactly one target: `entry_id` (a rejection, an adjusted quantity, a
+    returned entry left unanswered) or `assessment_id` (a judge's points).
+    An amendment counts in the official result as if made before the freeze.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    drive_id: Mapped[int] = mapped_column(ForeignKey("drive.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("entry.id"))
+    assessment_id: Mapped[int | None] = mapped_column(ForeignKey("assessment.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(Text)
+    evidence_url: Mapped[str | None] = mapped_column(String(1000))
+    evidence_stored_name: Mapped[str | None] = mapped_column(String(80))
+    evidence_original_name: Mapped[str | None] = mapped_column(String(255))
+    evidence_content_type: Mapped[str | None] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(16), default=AppealStatus.OPEN, index=True)
+    # The decision appealed against, as it stood (quantity or points), for the change log.
+    original_value: Mapped[str] = mapped_column(String(32), default="")
+    original_decider_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    amended_value: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    decision_reason: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    drive: Mapped[Drive] = relationship()
+    unit: Mapped[Unit] = relationship()
+    entry: Mapped[Entry | None] = relationship()
+    assessment: Mapped[Assessment | None] = relationship()
+    original_decider: Mapped[User | None] = relationship(foreign_keys=[original_decider_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
