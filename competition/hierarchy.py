@@ -106,6 +106,14 @@ def blocks_of(organiser: Unit) -> list[Block]:
     ))
 
 
+def lower_organisers() -> list[Unit]:
+    """Districts and sector unions that organise a block of their own, by name."""
+    return list(db.session.scalars(
+        select(Unit).where(Unit.id.in_(select(Block.organiser_id)), Unit.parent_id.is_not(None))
+        .order_by(Unit.name)
+    ))
+
+
 # --- Rules of the tree ------------------------------------------------------------
 
 

@@ -44,6 +44,11 @@ def admin_required(view: Callable) -> Callable:
     return roles_required("admin", unscoped=True)(view)
 
 
+def province_staff_required(view: Callable) -> Callable:
+    """Drive-wide data (exports of every entry and board): the province's judges and admins."""
+    return roles_required("admin", "judge", unscoped=True)(view)
+
+
 def unit_admin_required(view: Callable) -> Callable:
     """Units, accounts and targets: any admin; a scoped admin is then held to its
     organiser's part of the tree by the view (`permissions.can_manage_unit`)."""

@@ -22,6 +22,7 @@ from sqlalchemy import Select, func, or_, select
 from competition import scoring, standings
 from competition.admin.scope import AdminScope
 from competition.extensions import db
+from competition.hierarchy import lower_organisers
 from competition.models import (
     Assessment,
     Block,
@@ -245,10 +246,7 @@ def council_choices(scope: AdminScope) -> list[tuple[int, str]]:
     """Councils an account may sit on: the province's (none) or an organiser of a block."""
     if not scope.is_full:
         return [(scope.council.id, scope.council.name)]
-    organisers = db.session.scalars(
-        select(Unit).where(Unit.id.in_(select(Block.organiser_id)), Unit.parent_id.is_not(None))
-        .order_by(Unit.name)
-    ).all()
+    organisers = lower_organisers()
     return [(0, str(_l("— Hội đồng cấp tỉnh —")))] + [(u.id, u.name) for u in organisers]
 
 

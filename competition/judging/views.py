@@ -158,8 +158,8 @@ def assessments():
     block = next((b for b in blocks if b.code == block_code), None)
     criteria = svc.judged_criteria(drive)
     units = db.session.scalars(
-        select(Unit).join(Block, Unit.block_id == Block.id).where(Block.code == block_code, Unit.active.is_(True))
-        .order_by(Unit.name)
+        select(Unit).join(Block, Unit.block_id == Block.id)
+        .where(Block.code == block_code, Unit.active.is_(True)).order_by(Unit.name)
     ).all() if block else []
     form = GridForm()
     errors: dict[str, str] = {}
