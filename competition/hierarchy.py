@@ -92,6 +92,13 @@ def council_where(council: int | None):
     return Block.organiser_id.is_(None) | Block.organiser_id.in_(roots)
 
 
+def lower_block_ids() -> set[int]:
+    """Blocks a district or sector union organises (not the province's), in one query."""
+    roots = select(Unit.id).where(Unit.parent_id.is_(None))
+    return set(db.session.scalars(select(Block.id).where(
+        Block.organiser_id.is_not(None), Block.organiser_id.not_in(roots))))
+
+
 def organised_blocks(council: int | None) -> list[Block]:
     """The blocks a council ranks, in block order."""
     return list(db.session.scalars(
