@@ -153,7 +153,7 @@ class CriterionForm(VietnameseForm):
 
     def validate_rollup(self, field) -> None:
         if field.data and self.measure.data not in ROLLUP_MEASURES:
-            raise ValidationError(_l("Chỉ tiêu chí đếm, tỷ lệ % hoặc có/không mới cộng dồn được "
+            raise ValidationError(_l("Chỉ tiêu chí đếm, tỷ lệ phần trăm hoặc có/không mới cộng dồn được "
                                      "từ cấp dưới (không áp dụng cho tiêu chí chấm điểm, trừ "
                                      "điểm hay báo cáo đúng hạn)."))
 
