@@ -279,7 +279,7 @@ def filing_table(summary: ProvinceMonth) -> Table:
     body: list[list[Value]] = []
     for block in [*summary.blocks, summary.totals]:
         body.append([
-            block.block.name or _("Toàn tỉnh"), block.due, block.count(FilingStatus.ON_TIME),
+            block.block.name or area_label(summary), block.due, block.count(FilingStatus.ON_TIME),
             block.count(FilingStatus.LATE),
             block.count(FilingStatus.MISSING) + block.count(FilingStatus.OPEN),
             block.completeness,
