@@ -57,12 +57,14 @@ def _unit_form(unit: Unit | None):
         scope.require(scope.manages(unit))
     form = UnitForm(obj=unit)
     excluded = ({unit.id} | services.descendants(unit)) if unit else set()
-    top = [(0, _("— Không có (cấp cao nhất) —"))] if scope.is_full else []
+    top = [(0, _("— Không có (cấp cao nhất) —"))]
     # Every unit passes the select's own check, so a move into the subtree gets the clear message
     # below; the page then offers only the allowed parents.
-    form.parent_id.choices = top + services.unit_choices(within=scope)
+    # Every unit and block passes the selects' own check, so a choice outside the tree's rules
+    # or the admin's reach gets the clear message below; the page then offers only allowed ones.
+    form.parent_id.choices = top + services.unit_choices()
     form.block_id.choices = [(0, _("— Không xếp hạng —"))] + [
-        (b.id, b.name) for b in scope.blocks()
+        (b.id, b.name) for b in services.all_blocks()
     ]
     if request.method == "GET" and unit is None and request.args.get("parent", "").isdigit():
         form.parent_id.data = int(request.args["parent"])
@@ -92,6 +94,9 @@ def _unit_form(unit: Unit | None):
             flash(_("Đã lưu đơn vị «%(name)s».", name=unit.name), "success")
             return redirect(url_for("admin.units"))
     form.parent_id.choices = top + services.unit_choices(excluded, within=scope)
+    form.block_id.choices = [(0, _("— Không xếp hạng —"))] + [
+        (b.id, b.name) for b in scope.blocks()
+    ]
     return render_template("admin/unit_form.html", form=form, unit=unit), _status()
 
 
