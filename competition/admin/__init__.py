@@ -29,4 +29,4 @@ def _register_template_global(state) -> None:
     state.app.jinja_env.globals["full_admin"] = full_admin
 
 
-from competition.admin import data_views, drive_views, people_views  # noqa: E402,F401
+from competition.admin import data_views, drive_views, people_views, results_views  # noqa: E402,F401

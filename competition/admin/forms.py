@@ -25,9 +25,33 @@ from wtforms.validators import (
 )
 
 # WTForms' own field messages (a bad date, a bad choice) in the reader's language.
+from competition import clock
 from competition.entries.forms import VietnameseForm
 from competition.models import Role, UnitKind
+from competition.notifications.addresses import clean_email
 from competition.scoring import ROLLUP_MEASURES, Measure
+
+
+class VietnamTimeField(DateTimeLocalField):
+    """A date and time typed on the Vietnam clock, kept as an aware UTC moment.
+
+    The browser's `datetime-local` input has no zone: what the admin types is
+    read as Vietnam time (`clock.from_local`) and shown back the same way.
+    """
+
+    def __init__(self, label=None, validators=None, **kwargs) -> None:
+        super().__init__(label, validators, format="%Y-%m-%dT%H:%M", **kwargs)
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        return clock.local(self.data).strftime("%Y-%m-%dT%H:%M") if self.data else ""
+
+    def process_formdata(self, valuelist) -> None:
+        super().process_formdata(valuelist)
+        if self.data is not None:
+            self.data = clock.from_local(self.data)
+
 
 CODE = Regexp(r"^[A-Za-z0-9_.\-/ĐđÀ-ỹ]+$", message=_l("Mã chỉ gồm chữ, số và các dấu - _ . /"))
 REQUIRED = _l("Mục này là bắt buộc.")
@@ -73,8 +97,14 @@ class DriveForm(VietnameseForm):
     starts_on = DateField(_l("Ngày bắt đầu"), validators=_required())
     ends_on = DateField(_l("Ngày kết thúc"), validators=_required())
     election_day = DateField(_l("Ngày bầu cử"), validators=[Optional()])
-    freeze_at = DateTimeLocalField(
-        _l("Thời điểm chốt bảng xếp hạng"), format="%Y-%m-%dT%H:%M", validators=[Optional()]
+    freeze_at = VietnamTimeField(_l("Thời điểm chốt bảng xếp hạng"), validators=[Optional()])
+    submissions_close_at = VietnamTimeField(
+        _l("Hạn cuối gửi kết quả"), validators=[Optional()]
+    )
+    appeal_days = IntegerField(
+        _l("Số ngày nhận khiếu nại sau khi chốt"), default=5,
+        validators=[InputRequired(REQUIRED),
+                    NumberRange(0, 60, _l("Số ngày khiếu nại phải từ 0 đến 60."))],
     )
     report_deadline_day = IntegerField(
         _l("Hạn báo cáo tháng (ngày của tháng sau)"), default=5,
@@ -104,6 +134,17 @@ class DriveForm(VietnameseForm):
             raise ValidationError(
                 _l("Các ngưỡng phải giảm dần: xuất sắc ≥ tốt ≥ hoàn thành.")
             )
+
+
+class CopyDriveForm(DriveForm):
+    """A new drive's own settings, and the drive whose rules it takes (thresholds too)."""
+
+    source = SelectField(_l("Sao chép từ đợt"), coerce=int)
+    freeze_at = None
+    report_deadline_day = None
+    threshold_excellent = None
+    threshold_good = None
+    threshold_passed = None
 
 
 class PhaseForm(VietnameseForm):
@@ -183,6 +224,7 @@ class UserForm(VietnameseForm):
                            message=_l("Chỉ dùng chữ thường không dấu, số và các dấu . _ -"))],
     )
     full_name = StringField(_l("Họ và tên"), validators=[Length(max=200)])
+    email = StringField(_l("Email (để nhận thông báo)"), validators=[Length(max=254)])
     role = SelectField(_l("Vai trò"), choices=list(ROLE_NAMES.items()))
     unit_id = SelectField(_l("Đơn vị"), coerce=int)
     council_id = SelectField(_l("Hội đồng thi đua (cấp tổ chức)"), coerce=int, default=0)
@@ -192,6 +234,14 @@ class UserForm(VietnameseForm):
     def validate_unit_id(self, field) -> None:
         if self.role.data == Role.UNIT and not field.data:
             raise ValidationError(_l("Cán bộ đơn vị phải thuộc một đơn vị."))
+
+    def validate_email(self, field) -> None:
+        try:
+            field.data = clean_email(field.data)
+        except ValueError:
+            raise ValidationError(
+                _l("Địa chỉ email không hợp lệ (ví dụ đúng: ten@ldld.caobang.vn).")
+            ) from None
 
 
 class ImportForm(VietnameseForm):

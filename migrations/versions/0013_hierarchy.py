@@ -1,13 +1,13 @@
 """The union's hierarchy: block organisers, councils, rolled-up criteria and subtree tallies.
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0012
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0013"
-down_revision = "0011"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
