@@ -21,7 +21,7 @@ from competition import audit, awards, clock, standings
 from competition.extensions import db
 from competition.models import AwardRule, Block, Criterion, Drive, Phase, Target
 from competition.problems import InvalidData, Problem
-from competition.scoring import Measure
+from competition.scoring import ROLLUP_MEASURES, Measure
 
 MEASURES = {m.value for m in Measure}
 
@@ -207,6 +207,7 @@ def parse_drive(text: str, file: str) -> dict[str, Any]:
             "cap": r.decimal(table, "cap", where, 1),
             "penalty_per_item": r.decimal(table, "penalty_per_item", where),
             "is_propaganda": bool(table.get("propaganda", False)),
+            "rollup": bool(table.get("rollup", False)),
             "position": i,
             "block_targets": {},
         }
@@ -214,6 +215,9 @@ def parse_drive(text: str, file: str) -> dict[str, Any]:
             r.fail(f"{where}.points", "thiếu số điểm tối đa")
         if criterion["is_propaganda"] and measure not in ("count", ""):
             r.fail(f"{where}.propaganda", "chỉ tiêu chí đếm (count) mới là tiêu chí tuyên truyền")
+        if criterion["rollup"] and measure and measure not in ROLLUP_MEASURES:
+            r.fail(f"{where}.rollup", "chỉ tiêu chí count, percent hoặc yes_no mới cộng dồn "
+                                      "được từ đơn vị cấp dưới")
         for block in table.get("block_targets", {}):
             if block not in block_codes:
                 r.fail(f"{where}.block_targets.{block}", f"khối «{block}» không có trong [[blocks]]")

@@ -33,6 +33,11 @@ class Measure(StrEnum):
     ON_TIME = "on_time"
 
 
+ROLLUP_MEASURES = frozenset({Measure.COUNT, Measure.PERCENT, Measure.YES_NO})
+"""Measures a criterion may roll up by: quantities add up the tree; a judges' score, a
+penalty or a unit's own monthly reports do not."""
+
+
 class Classification(StrEnum):
     """The four grades of a unit, from its percent of applicable points."""
 
@@ -83,6 +88,7 @@ class CriterionRule:
     default_target: Decimal | None = None
     cap: Decimal = ONE
     penalty_per_item: Decimal | None = None
+    rollup: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +108,14 @@ class Tally:
     quantity: Decimal = ZERO
     items: int = 0
     latest_activity: date | None = None
+
+    def plus(self, below: Tally) -> Tally:
+        """This unit's own tally with what the units under it verified (a rolled-up criterion).
+
+        The latest activity stays the unit's own: the tie-break looks at its own entries only.
+        """
+        return Tally(self.quantity + below.quantity, self.items + below.items,
+                     self.latest_activity)
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +163,7 @@ class CriterionScore:
     max_points: Decimal
     applicable: bool
     at_target: bool
+    from_below: Decimal = ZERO  # of the achieved quantity, what units under it verified
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +191,8 @@ class ScoringInput:
     criteria: Sequence[CriterionRule]
     units: Sequence[UnitFacts]
     tallies: Mapping[tuple[str, str], Tally] = field(default_factory=dict)
+    # What the units under each unit verified, per criterion (counted only where it rolls up).
+    below: Mapping[tuple[str, str], Tally] = field(default_factory=dict)
     assessments: Mapping[tuple[str, str], Sequence[Decimal]] = field(default_factory=dict)
     reports: Mapping[str, ReportRecord] = field(default_factory=dict)
     targets: Targets = field(default_factory=Targets)
@@ -256,19 +273,29 @@ def score_criterion(
     raise ValueError(f"unknown measure {rule.measure!r}")
 
 
+def rolled_tally(rule: CriterionRule, own: Tally, below: Tally) -> Tally:
+    """What a criterion counts for a unit: its own tally, plus the units under it when it rolls up."""
+    return own.plus(below) if rule.rollup and rule.measure in ROLLUP_MEASURES else own
+
+
+def _score_with_below(
+    rule: CriterionRule, unit: UnitFacts, data: ScoringInput
+) -> CriterionScore:
+    own = data.tallies.get((unit.code, rule.code), Tally())
+    below = data.below.get((unit.code, rule.code), Tally())
+    score = score_criterion(
+        rule, unit, rolled_tally(rule, own, below), data.targets,
+        data.assessments.get((unit.code, rule.code), ()),
+        data.reports.get(unit.code, ReportRecord()),
+    )
+    if rule.rollup and below.quantity:
+        score = replace(score, from_below=below.quantity)
+    return score
+
+
 def score_unit(unit: UnitFacts, data: ScoringInput) -> Standing:
     """A unit's points on every criterion, its total, percent and classification."""
-    scores = tuple(
-        score_criterion(
-            rule,
-            unit,
-            data.tallies.get((unit.code, rule.code), Tally()),
-            data.targets,
-            data.assessments.get((unit.code, rule.code), ()),
-            data.reports.get(unit.code, ReportRecord()),
-        )
-        for rule in data.criteria
-    )
+    scores = tuple(_score_with_below(rule, unit, data) for rule in data.criteria)
     total = sum((s.points for s in scores), ZERO)
     max_total = sum((s.max_points for s in scores if s.applicable), ZERO)
     percent = round_half_up(total / max_total * HUNDRED) if max_total else ZERO
@@ -349,6 +376,28 @@ def tally(
         if acc[2] is None or item.activity_date > acc[2]:
             acc[2] = item.activity_date
     return {key: Tally(Decimal(q), n, latest) for key, (q, n, latest) in sums.items()}
+
+
+def roll_up(
+    tallies: Mapping[tuple[str, str], Tally], parents: Mapping[str, str | None]
+) -> dict[tuple[str, str], Tally]:
+    """What the units under each unit verified, at any depth, from every unit's own tallies.
+
+    Each own tally is added once to every ancestor of its unit (`parents` maps a
+    unit to its parent). The database keeps these sums in step with each
+    verification; this is the rule they must equal, and the freeze cut-off's way.
+    """
+    below: dict[tuple[str, str], list] = defaultdict(lambda: [ZERO, 0])
+    for (unit, criterion), own in tallies.items():
+        seen = {unit}
+        ancestor = parents.get(unit)
+        while ancestor is not None and ancestor not in seen:
+            acc = below[(ancestor, criterion)]
+            acc[0] += own.quantity
+            acc[1] += own.items
+            seen.add(ancestor)
+            ancestor = parents.get(ancestor)
+    return {key: Tally(Decimal(q), n) for key, (q, n) in below.items() if n}
 
 
 def month_starts(first: date, last: date) -> list[date]:

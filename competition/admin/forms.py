@@ -29,7 +29,7 @@ from competition import clock
 from competition.entries.forms import VietnameseForm
 from competition.models import Role, UnitKind
 from competition.notifications.addresses import clean_email
-from competition.scoring import Measure
+from competition.scoring import ROLLUP_MEASURES, Measure
 
 
 class VietnamTimeField(DateTimeLocalField):
@@ -162,6 +162,8 @@ class PhaseForm(VietnameseForm):
 class BlockForm(VietnameseForm):
     code = StringField(_l("Mã khối"), validators=[*_required(), Length(max=32), CODE])
     name = StringField(_l("Tên khối"), validators=[*_required(), Length(max=200)])
+    organiser_id = SelectField(_l("Đơn vị tổ chức (hội đồng xếp hạng khối)"), coerce=int,
+                               default=0)
 
 
 class CriterionForm(VietnameseForm):
@@ -187,6 +189,14 @@ class CriterionForm(VietnameseForm):
         validators=[Optional(), NumberRange(0, None, _l("Điểm trừ không được âm."))],
     )
     is_propaganda = BooleanField(_l("Tiêu chí tuyên truyền (cần đợt và kênh tuyên truyền)"))
+    rollup = BooleanField(_l("Cộng dồn từ đơn vị cấp dưới (kết quả đã xác nhận của mọi đơn vị "
+                             "cấp dưới được tính cho đơn vị cấp trên)"))
+
+    def validate_rollup(self, field) -> None:
+        if field.data and self.measure.data not in ROLLUP_MEASURES:
+            raise ValidationError(_l("Chỉ tiêu chí đếm, tỷ lệ phần trăm hoặc có/không mới cộng dồn được "
+                                     "từ cấp dưới (không áp dụng cho tiêu chí chấm điểm, trừ "
+                                     "điểm hay báo cáo đúng hạn)."))
 
     def validate_is_propaganda(self, field) -> None:
         if field.data and self.measure.data != Measure.COUNT:
@@ -217,6 +227,7 @@ class UserForm(VietnameseForm):
     email = StringField(_l("Email (để nhận thông báo)"), validators=[Length(max=254)])
     role = SelectField(_l("Vai trò"), choices=list(ROLE_NAMES.items()))
     unit_id = SelectField(_l("Đơn vị"), coerce=int)
+    council_id = SelectField(_l("Hội đồng thi đua (cấp tổ chức)"), coerce=int, default=0)
     active = BooleanField(_l("Đang hoạt động"), default=True)
     must_change_password = BooleanField(_l("Buộc đổi mật khẩu ở lần đăng nhập tới"), default=True)
 

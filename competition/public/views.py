@@ -13,7 +13,7 @@ from flask import abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from competition import clock, history, standings, tables
+from competition import clock, hierarchy, history, standings, tables
 from competition.cache import cached
 from competition.clock import today
 from competition.commendation import official
@@ -80,7 +80,8 @@ def index():
     if drive is None:
         return render_template("public/empty.html")
     view = current_perspective()
-    board = view.board()
+    top = set(top_block_codes())
+    board = {code: rows for code, rows in view.board().items() if code in top}
     context = _common(drive)
     channels = queries.by_channel(drive, view.cutoff)
     top_charts = {
@@ -101,12 +102,34 @@ def index():
     )
 
 
+def _common_blocks() -> dict:
+    return {b.code: b for b in standings.blocks()}
+
+
+def top_block_codes() -> list[str]:
+    """The province's own boards (its blocks with ranked units): the leaderboard's tabs.
+
+    A district's or sector's board is reached from its unit page and from the
+    list of lower boards, so a national tree of a thousand blocks keeps its tabs short.
+    """
+    lower = hierarchy.lower_block_ids()
+    blocks = _common_blocks()
+    return [code for code in standings.ranked_blocks() if blocks[code].id not in lower]
+
+
+def lower_boards() -> list:
+    """Blocks organised by districts and sector unions (with ranked units), in block order."""
+    present = set(standings.ranked_blocks())
+    lower = hierarchy.lower_block_ids()
+    return [b for b in standings.blocks() if b.code in present and b.id in lower]
+
+
 def _block_rows(block_code: str | None):
     """The block asked for (else the first) and its ranked rows; only that block is scored."""
     codes = standings.ranked_blocks()
     if not codes:
         abort(404)
-    block_code = block_code or codes[0]
+    block_code = block_code or (top_block_codes() or codes)[0]
     if block_code not in codes:
         abort(404)
     return block_code, current_perspective().board(block_code)[block_code]
@@ -153,11 +176,14 @@ def leaderboard(block_code: str | None = None):
     series = history.points_over_time(drive, view.cutoff, top_rows)
     top = [r.unit for r in top_rows]
     chosen = {name: value for name, value in (("parent", parent), ("q", search)) if value}
+    block = _common_blocks()[block_code]
     return render_template(
         "public/leaderboard.html",
         **_common(drive),
         block_code=block_code,
-        block_codes=standings.ranked_blocks(),
+        block_codes=top_block_codes(),
+        organiser=block.organiser if block.id in hierarchy.lower_block_ids() else None,
+        lower_boards=lower_boards(),
         block_size=len(rows),
         page=page,
         units=units,
@@ -250,6 +276,7 @@ def unit(slug: str):
         propaganda={(p, c): (n, q) for p, c, n, q in propaganda},
         used_channels=[c for c in CHANNEL_NAMES if any(ch == c for _p, ch, _n, _q in propaganda)],
         page_link=lambda n: url_for("public.unit", slug=slug, page=n),
+        organised=hierarchy.blocks_of(unit),
     )
 
 

@@ -305,7 +305,7 @@ def filing_table(summary: ProvinceMonth) -> Table:
     body: list[list[Value]] = []
     for block in [*summary.blocks, summary.totals]:
         body.append([
-            block.block.name or _("Toàn tỉnh"), block.due, block.count(FilingStatus.ON_TIME),
+            block.block.name or area_label(summary), block.due, block.count(FilingStatus.ON_TIME),
             block.count(FilingStatus.LATE),
             block.count(FilingStatus.MISSING) + block.count(FilingStatus.OPEN),
             block.completeness,
@@ -334,10 +334,19 @@ def units_table(summary: ProvinceMonth) -> Table:
     )
 
 
+def area_label(summary: ProvinceMonth) -> str:
+    """What the summary covers: the whole province, or everything under one organiser."""
+    if summary.organiser is None:
+        return _("Toàn tỉnh")
+    return _("Toàn %(unit)s", unit=summary.organiser.name)
+
+
 def summary_document(summary: ProvinceMonth, author: Unit | None, signer: User,
                      day: date) -> OfficialDocument:
-    """The province summary for a month, issued by the provincial federation."""
+    """The summary for a month, issued by the provincial federation (or by a district or
+    sector union for the units under it: the same document, for its part of the tree)."""
     month_text = _month_text(summary.month)
+    whole = area_label(summary)
     codes = summary.propaganda_codes
     waiting = summary.reminders
     reminder = (
@@ -351,7 +360,8 @@ def summary_document(summary: ProvinceMonth, author: Unit | None, signer: User,
               month=month_text, day=summary.deadline.strftime("%d/%m/%Y")),
             reminder,
         ], [filing_table(summary), units_table(summary)]),
-        Section(_("II. KẾT QUẢ CÔNG TÁC TUYÊN TRUYỀN TOÀN TỈNH"), [_sources_note()], [
+        Section(_("II. KẾT QUẢ CÔNG TÁC TUYÊN TRUYỀN") + f" – {whole.upper()}",
+                [_sources_note()], [
             propaganda_table(_("1. Theo đợt tuyên truyền"), _("Theo đợt"), _("Đợt tuyên truyền"),
                              summary.by_phase, codes),
             propaganda_table(_("2. Theo kênh tuyên truyền"), _("Theo kênh"),
@@ -361,7 +371,7 @@ def summary_document(summary: ProvinceMonth, author: Unit | None, signer: User,
             criteria_table(f"{i}. {b.block.name}", b.block.name[:31], b.criteria,
                            with_target=False)
             for i, b in enumerate(summary.blocks, start=1)
-        ] + [criteria_table(f"{len(summary.blocks) + 1}. " + _("Toàn tỉnh"), _("Toàn tỉnh"),
+        ] + [criteria_table(f"{len(summary.blocks) + 1}. " + whole, whole[:31],
                             summary.criteria, with_target=False)]),
     ]
     name = author.name if author else summary.drive.issuer

@@ -16,15 +16,17 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from competition import clock, standings, tables
+from competition import clock, hierarchy, standings, tables
 from competition.accounts.access import (
     admin_required,
+    province_staff_required,
     reporter_required,
     roles_required,
     staff_required,
 )
 from competition.clock import today
 from competition.extensions import db
+from competition.hierarchy import is_scoped
 from competition.models import Drive, MonthlyReport, Unit, UnitKind
 from competition.permissions import can_report_for
 from competition.reports import bp, documents, exports, services
@@ -220,12 +222,32 @@ def download(slug: str, month_text: str, fmt: str):
 # --- Province summary ---------------------------------------------------------
 
 
-def _summary_document(drive: Drive, month: date) -> documents.OfficialDocument:
-    author = db.session.scalars(
+def _summary_organiser() -> Unit | None:
+    """Whose summary: a scoped account's own organiser; the province's staff may name one
+    (`?to-chuc=<unit code>`, a district's summary, read-only), else the whole province."""
+    me = current_user._get_current_object()
+    council = me.council if is_scoped(me) else None
+    code = request.args.get("to-chuc", "")
+    if not code:
+        return council
+    organiser = db.session.scalars(select(Unit).where(Unit.code == code)).first()
+    if organiser is None:
+        abort(404)
+    if council is not None and organiser.id != council.id:
+        abort(403, _("Bạn chỉ xem được báo cáo tổng hợp của đơn vị mình tổ chức."))
+    return organiser
+
+
+def _summary_document(drive: Drive, month: date, organiser: Unit | None):
+    author = organiser or db.session.scalars(
         select(Unit).where(Unit.kind == UnitKind.LDLD_TINH, Unit.parent_id.is_(None))
     ).first()
-    return documents.summary_document(services.province_month(drive, month), author,
+    return documents.summary_document(services.province_month(drive, month, organiser), author,
                                       current_user._get_current_object(), today())
+
+
+def _organiser_args(organiser: Unit | None) -> dict:
+    return {"to-chuc": organiser.code} if organiser is not None else {}
 
 
 @bp.route("/tong-hop")
@@ -233,10 +255,13 @@ def _summary_document(drive: Drive, month: date) -> documents.OfficialDocument:
 def summary():
     """Every unit's filing for a month, completeness per block, totals, and who to remind."""
     drive = standings.require_active_drive()
+    organiser = _summary_organiser()
     month = _month(drive, request.args.get("thang") or f"{_current_month(drive):%Y-%m}")
     return render_template(
-        "reports/summary.html", drive=drive, month=month,
-        months=services.drive_months(drive), summary=services.province_month(drive, month),
+        "reports/summary.html", drive=drive, month=month, organiser=organiser,
+        scope=_organiser_args(organiser), months=services.drive_months(drive),
+        summary=services.province_month(drive, month, organiser),
+        organisers=hierarchy.lower_organisers(), can_choose=not is_scoped(current_user),
     )
 
 
@@ -244,23 +269,28 @@ def summary():
 @staff_required
 def summary_printable(month_text: str):
     drive = standings.require_active_drive()
+    organiser = _summary_organiser()
     month = _month(drive, month_text)
-    return render_template("reports/document.html", doc=_summary_document(drive, month),
-                           back=url_for("reports.summary", thang=month_text))
+    return render_template("reports/document.html",
+                           doc=_summary_document(drive, month, organiser),
+                           back=url_for("reports.summary", thang=month_text,
+                                        **_organiser_args(organiser)))
 
 
 @bp.route("/tong-hop/<month_text>/tai-ve.<fmt>")
 @staff_required
 def summary_download(month_text: str, fmt: str):
     drive = standings.require_active_drive()
-    return _document_download(_summary_document(drive, _month(drive, month_text)), fmt)
+    organiser = _summary_organiser()
+    return _document_download(
+        _summary_document(drive, _month(drive, month_text), organiser), fmt)
 
 
 # --- Exports -----------------------------------------------------------------
 
 
 @bp.route("/xuat")
-@staff_required
+@province_staff_required
 def exports_page():
     drive = standings.require_active_drive()
     form = exports.filter_form(drive, EntryFilterForm(request.args))
@@ -274,7 +304,7 @@ def _export_format(fmt: str) -> str:
 
 
 @bp.route("/xuat/ket-qua.<fmt>")
-@staff_required
+@province_staff_required
 def export_entries(fmt: str):
     """Entries as CSV or XLSX, filtered by criterion, status, unit, block and month."""
     drive = standings.require_active_drive()
@@ -288,7 +318,7 @@ def export_entries(fmt: str):
 
 
 @bp.route("/xuat/xep-hang.<fmt>")
-@staff_required
+@province_staff_required
 def export_standings(fmt: str):
     """Live standings of every block (staff see live standings, as DESIGN.md § 5 says)."""
     drive = standings.require_active_drive()
