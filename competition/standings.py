@@ -392,6 +392,7 @@ def scoring_input(
         reports=_reports_at(drive, units, _filed(drive), moment),
         targets=_targets(drive),
         thresholds=_thresholds(drive),
+        rank_by=scoring.RankBy(drive.rank_by or scoring.RankBy.TOTAL),
     )
 
 
@@ -430,6 +431,7 @@ def units_history(drive: Drive, unit_codes: list[str]) -> UnitsHistory:
             units=_units(only),
             targets=_targets(drive),
             thresholds=_thresholds(drive),
+            rank_by=scoring.RankBy(drive.rank_by or scoring.RankBy.TOTAL),
         ),
         items=verified_items(drive, only=only),
         assessed=_assessed(drive),

@@ -16,7 +16,8 @@ from decimal import Decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from competition.models import Unit, UnitKind, User
+from competition.models import Drive, Unit, UnitKind
+from competition.public.labels import CLASSIFICATION_LABELS
 from competition.reports.services import (
     CriterionRow,
     FilingStatus,
@@ -25,7 +26,7 @@ from competition.reports.services import (
     UnitMonth,
     total_row,
 )
-from competition.scoring import Measure
+from competition.scoring import Measure, RankBy, Standing
 
 Value = str | int | Decimal | None
 
@@ -261,7 +262,7 @@ def unit_document(figures: UnitMonth, day: date) -> OfficialDocument:
     return OfficialDocument(
         issuer=_issuer(unit), author=unit.name,
         number=_number_line(report.number if report else "", unit),
-        place=figures.drive.place, day=day, kind=_("BÁO CÁO"),
+        place=unit.place or figures.drive.place, day=day, kind=_("BÁO CÁO"),
         summary=_("Kết quả công tác tuyên truyền bầu cử và phong trào thi đua tháng %(month)s",
                   month=month_text),
         sections=sections,
@@ -308,9 +309,36 @@ def units_table(summary: ProvinceMonth) -> Table:
     )
 
 
-def summary_document(summary: ProvinceMonth, author: Unit | None, signer: User,
-                     day: date) -> OfficialDocument:
-    """The province summary for a month, issued by the provincial federation."""
+def ranking_table(number: int, block_name: str, rows: list[Standing]) -> Table:
+    """One block's standings as the summary prints them: rank, unit, points, percent, grade."""
+    body: list[list[Value]] = [
+        [str(row.rank), row.unit.name, row.total, row.percent,
+         str(CLASSIFICATION_LABELS[row.classification]), row.criteria_at_target]
+        for row in rows
+    ]
+    return Table(
+        caption=f"{number}. {block_name}", sheet=_("Xếp hạng %(block)s", block=block_name)[:31],
+        header=[[HeaderCell(_("Hạng")), HeaderCell(_("Đơn vị")), HeaderCell(_("Tổng điểm")),
+                 HeaderCell(_("Tỷ lệ (%)")), HeaderCell(_("Xếp loại")),
+                 HeaderCell(_("Tiêu chí đạt"))]],
+        rows=body, widths_mm=[12, 63, 20, 20, 30, 20], label_columns=2,
+    )
+
+
+def ranking_note(rank_by: RankBy, day: date) -> str:
+    """The sentence above the ranking tables: when, and on what the blocks are ranked."""
+    first = (_("tỷ lệ điểm đạt được trên tổng điểm các tiêu chí áp dụng")
+             if rank_by is RankBy.PERCENT else _("tổng điểm"))
+    return _("Xếp hạng tạm tính đến ngày %(day)s, chỉ gồm các kết quả đã được xác nhận; xếp "
+             "theo %(first)s, bằng nhau thì theo số tiêu chí đạt chỉ tiêu, rồi đơn vị hoàn "
+             "thành sớm hơn.", day=day.strftime("%d/%m/%Y"), first=first)
+
+
+def summary_document(summary: ProvinceMonth, author: Unit | None, day: date,
+                     board: list[tuple[str, list[Standing]]]) -> OfficialDocument:
+    """The province summary for a month, issued by the provincial federation and signed by
+    the person the drive names; `board` is each block's name and ranked standings."""
+    drive: Drive = summary.drive
     month_text = _month_text(summary.month)
     codes = summary.propaganda_codes
     waiting = summary.reminders
@@ -337,6 +365,10 @@ def summary_document(summary: ProvinceMonth, author: Unit | None, signer: User,
             for i, b in enumerate(summary.blocks, start=1)
         ] + [criteria_table(f"{len(summary.blocks) + 1}. " + _("Toàn tỉnh"), _("Toàn tỉnh"),
                             summary.criteria, with_target=False)]),
+        Section(_("IV. XẾP HẠNG THI ĐUA THEO KHỐI"),
+                [ranking_note(RankBy(drive.rank_by), day)],
+                [ranking_table(i, name, rows)
+                 for i, (name, rows) in enumerate(board, start=1)]),
     ]
     name = author.name if author else summary.drive.issuer
     return OfficialDocument(
@@ -350,8 +382,10 @@ def summary_document(summary: ProvinceMonth, author: Unit | None, signer: User,
         closing=_("Trên đây là báo cáo tổng hợp tháng %(month)s của %(unit)s./.",
                   month=month_text, unit=name),
         recipients=[_("- Tổng Liên đoàn Lao động Việt Nam (để báo cáo);"),
-                    _("- Các đơn vị trực thuộc;"), _("- Lưu: VT, BTG.")],
-        signer_title=[_("TM. BAN THƯỜNG VỤ")],
-        signer_name=signer.full_name or "",
+                    _("- Các đơn vị trực thuộc;"),
+                    _("- Lưu: %(archive)s.", archive=drive.archive_note or "VT")],
+        signer_title=[line.strip() for line in (drive.signer_title or "").splitlines()
+                      if line.strip()],
+        signer_name=drive.signer_name or "",
         filename=f"bao-cao-tong-hop-{summary.month:%Y-%m}",
     )

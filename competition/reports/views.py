@@ -224,8 +224,12 @@ def _summary_document(drive: Drive, month: date) -> documents.OfficialDocument:
     author = db.session.scalars(
         select(Unit).where(Unit.kind == UnitKind.LDLD_TINH, Unit.parent_id.is_(None))
     ).first()
-    return documents.summary_document(services.province_month(drive, month), author,
-                                      current_user._get_current_object(), today())
+    board = standings.standings(drive)
+    names = {block.code: block.name for block in standings.blocks()}
+    return documents.summary_document(
+        services.province_month(drive, month), author, today(),
+        [(names[code], rows) for code, rows in board.items()],
+    )
 
 
 @bp.route("/tong-hop")

@@ -21,6 +21,10 @@ def test_unit_report_docx_renders_to_pdf_and_its_first_page_is_saved(
     if pdftoppm is None:
         _missing("poppler-utils (pdftoppm)")
     april_entries(world)
+    world.hoa_an.place = "Hòa An"
+    from competition.extensions import db
+
+    db.session.commit()
     visitor.login("hoaan")
     page = f"/bao-cao/hoaan/{APRIL}"
     visitor.post(f"{page}/nop", {"highlights": "Tổ chức 3 hội nghị tuyên truyền bầu cử",
@@ -48,5 +52,14 @@ def test_unit_report_docx_renders_to_pdf_and_its_first_page_is_saved(
                           text=True, check=False).stdout
     if text:  # pdftotext ships with pdftoppm; its text proves the fonts kept every diacritic
         for expected in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
-                         "BÁO CÁO", "Cao Bằng, ngày 10 tháng 5 năm 2021"):
+                         "BÁO CÁO", "Hòa An, ngày 10 tháng 5 năm 2021"):
             assert expected in text
+        # Decree 30: no number on page 1; page 2 starts with its number, at the top.
+        assert text.split()[0] != "1"
+        second = subprocess.run(["pdftotext", "-f", "2", "-l", "2", "-layout", str(pdf), "-"],
+                                capture_output=True, text=True, check=True).stdout
+        assert second.split()[0] == "2"
+        subprocess.run([pdftoppm, "-png", "-r", "60", "-f", "2", "-l", "2", str(pdf),
+                        str(tmp_path / "second")], check=True, timeout=60)
+        shutil.copyfile(next(tmp_path.glob("second*.png")),
+                        artifacts / "reports-unit-report-page2.png")
