@@ -158,7 +158,7 @@ def _whole_number(value: str, allow_empty: bool = False) -> int | None | str:
 
 
 def plan_units(rows: list[tuple[int, dict[str, str]]], file: str) -> ImportPlan:
-    """Check unit rows (code, name, kind, block, parent_code, members) and plan the upsert."""
+    """Check unit rows (code, name, kind, block, parent_code, members[, place]) and plan the upsert."""
     problems = _check_header(rows, UNIT_COLUMNS, file)
     if problems:
         return ImportPlan(file, [], problems, lambda: 0)
@@ -213,6 +213,8 @@ def plan_units(rows: list[tuple[int, dict[str, str]]], file: str) -> ImportPlan:
                 units[code] = unit
             unit.name, unit.kind, unit.member_count = row["name"], row["kind"], row["members"]
             unit.block = blocks.get(row.get("block", ""))
+            if "place" in row:  # optional column: absent, the unit keeps its place
+                unit.place = row["place"][:100]
         db.session.flush()
         for code, row in parsed.items():
             units[code].parent = units.get(row.get("parent_code", "")) if row.get("parent_code") else None

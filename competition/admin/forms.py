@@ -27,7 +27,8 @@ from wtforms.validators import (
 # WTForms' own field messages (a bad date, a bad choice) in the reader's language.
 from competition.entries.forms import VietnameseForm
 from competition.models import Role, UnitKind
-from competition.scoring import Measure
+from competition.public.labels import RANK_BY_LABELS as RANK_BY_NAMES
+from competition.scoring import Measure, RankBy
 
 CODE = Regexp(r"^[A-Za-z0-9_.\-/ĐđÀ-ỹ]+$", message=_l("Mã chỉ gồm chữ, số và các dấu - _ . /"))
 REQUIRED = _l("Mục này là bắt buộc.")
@@ -93,6 +94,15 @@ class DriveForm(VietnameseForm):
         _l("Ngưỡng Hoàn thành (%)"), default=50,
         validators=[InputRequired(REQUIRED), NumberRange(0, 100, _l("Ngưỡng phải từ 0 đến 100."))],
     )
+    rank_by = SelectField(_l("Xếp hạng theo"), choices=list(RANK_BY_NAMES.items()),
+                          default=RankBy.TOTAL)
+    signer_title = TextAreaField(
+        _l("Chức danh người ký báo cáo tổng hợp"), default="TM. BAN THƯỜNG VỤ\nCHỦ TỊCH",
+        validators=[*_required(), Length(max=200)],
+    )
+    signer_name = StringField(_l("Họ và tên người ký"), validators=[Length(max=200)])
+    archive_note = StringField(_l("Nơi lưu (dòng «Lưu:»)"), default="VT, Ban TGNC",
+                               validators=[*_required(), Length(max=200)])
 
     def validate_ends_on(self, field) -> None:
         if self.starts_on.data and field.data and field.data < self.starts_on.data:
@@ -162,6 +172,7 @@ class UnitForm(VietnameseForm):
         _l("Số đoàn viên"),
         validators=[Optional(), NumberRange(0, 10_000_000, _l("Số đoàn viên không hợp lệ."))],
     )
+    place = StringField(_l("Địa danh trên văn bản"), validators=[Length(max=100)])
     active = BooleanField(_l("Đang hoạt động"), default=True)
 
 
