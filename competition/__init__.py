@@ -27,7 +27,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the application; tests call it many times with their own `config`."""
     app = Flask(
         __name__,
-        instance_path=str(ROOT / "instance"),
+        instance_path=str(configuration.instance_path(ROOT)),
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )

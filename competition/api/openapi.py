@@ -46,6 +46,8 @@ SCHEMAS: dict[str, Any] = {
                                       "the numbers are as of freeze_at."},
             "as_of": {"type": "string", "format": "date-time"},
             "standings_version": {"type": "integer"},
+            "rank_by": {"type": "string", "enum": ["total", "percent"],
+                        "description": "what a block is ranked on first"},
         },
     },
     "CriterionScore": {
