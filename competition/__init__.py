@@ -49,10 +49,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     init_database(app)
 
-    from competition import formatting, navigation, security
+    from competition import formatting, navigation, quantities, security
     from competition.errors import register_error_handlers
 
     formatting.init_app(app)
+    quantities.init_app(app)
     navigation.init_app(app)
     security.init_app(app)
     register_error_handlers(app)

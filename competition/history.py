@@ -138,6 +138,7 @@ class Change:
     criterion_code: str
     criterion_name: str
     unit_label: str
+    measure: str
     quantity: int | None
     points_delta: Decimal
 
@@ -183,7 +184,7 @@ def change_log(
         str(entry_id): row
         for entry_id, *row in db.session.execute(
             select(Entry.id, Unit.code, Unit.name, Unit.slug, Criterion.code, Criterion.name,
-                   Criterion.unit_label)
+                   Criterion.unit_label, Criterion.measure)
             .join(Unit, Entry.unit_id == Unit.id)
             .join(Criterion, Entry.criterion_id == Criterion.id)
             .where(Entry.id.in_([int(e.object_id) for e in events]))
@@ -191,12 +192,12 @@ def change_log(
     }
     changes = []
     for event in events:
-        code, name, slug, criterion_code, criterion_name, label = entries[event.object_id]
+        code, name, slug, criterion_code, criterion_name, label, measure = entries[event.object_id]
         after = event.after or {}
         changes.append(Change(
             at=event.at, action=event.action, unit_code=code, unit_name=name, unit_slug=slug,
             criterion_code=criterion_code, criterion_name=criterion_name, unit_label=label,
-            quantity=_counted(after),
+            measure=measure, quantity=_counted(after),
             points_delta=Decimal(str(after.get("points_delta", "0"))),
         ))
     return changes, total

@@ -333,6 +333,53 @@ def compute_standings(data: ScoringInput) -> dict[str, list[Standing]]:
     return {block: rank(standings, data.rank_by) for block, standings in by_block.items()}
 
 
+# --- Why a unit has its points ---------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """The facts behind one criterion's points, for the "why" table of a unit page.
+
+    `quantity` is what the judges verified (people for a percent criterion,
+    items, on-time reports, the judges' mean); `base` is what a percent is
+    taken of (the member count) or how many monthly reports were due; the
+    rest is the score itself, computed by `score_criterion` so the table can
+    never disagree with the board.
+    """
+
+    rule: CriterionRule
+    score: CriterionScore
+    quantity: Decimal | None
+    items: int
+    base: Decimal | None
+    judges: int = 0
+
+    @property
+    def capped(self) -> bool:
+        """The ratio went past the cap, so the cap decided the points."""
+        return self.score.ratio is not None and self.score.ratio > self.rule.cap
+
+
+def explain(unit: UnitFacts, data: ScoringInput) -> list[Explanation]:
+    """Every criterion of `unit` with the facts its points come from, in criterion order."""
+    report = data.reports.get(unit.code, ReportRecord())
+    found = []
+    for rule in data.criteria:
+        tally_ = data.tallies.get((unit.code, rule.code), Tally())
+        assessments = data.assessments.get((unit.code, rule.code), ())
+        score = score_criterion(rule, unit, tally_, data.targets, assessments, report)
+        quantity: Decimal | None = tally_.quantity
+        base: Decimal | None = None
+        if rule.measure is Measure.PERCENT:
+            base = Decimal(unit.member_count) if unit.member_count else None
+        elif rule.measure is Measure.ON_TIME:
+            quantity, base = Decimal(report.on_time), Decimal(report.due)
+        elif rule.measure is Measure.JUDGED:
+            quantity = score.achieved
+        found.append(Explanation(rule, score, quantity, tally_.items, base, len(assessments)))
+    return found
+
+
 # --- Building the facts from history --------------------------------------
 
 

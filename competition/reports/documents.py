@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 
 from competition.models import Drive, Unit, UnitKind
 from competition.public.labels import CLASSIFICATION_LABELS
+from competition.quantities import quantity_label, share_of_members
 from competition.reports.services import (
     CriterionRow,
     FilingStatus,
@@ -164,9 +165,7 @@ def propaganda_table(caption: str, sheet: str, label: str, rows: list[Propaganda
 
 
 def _measure_label(row: CriterionRow) -> str:
-    if row.criterion.measure == Measure.PERCENT:
-        return _("người")
-    return row.criterion.unit_label
+    return quantity_label(row.criterion.measure, row.criterion.unit_label)
 
 
 def _target_text(row: CriterionRow) -> Value:
@@ -204,6 +203,17 @@ def criteria_table(caption: str, sheet: str, rows: list[CriterionRow],
         ),
         rows=body, widths_mm=widths, label_columns=3,
     )
+
+
+def _member_shares(figures: UnitMonth) -> list[str]:
+    """Each percent criterion in people and as a share of members, as the table cannot say it:
+    "Tham gia cuộc thi … (PL): 418 người = 27,9 % đoàn viên, chỉ tiêu 30 %"."""
+    return [
+        f"{row.criterion.name} ({row.criterion.code}): " + share_of_members(
+            row.total.verified, figures.unit.member_count,
+            row.score.target if row.score else None)
+        for row in figures.criteria if row.criterion.measure == Measure.PERCENT
+    ]
 
 
 def _paragraphs(text: str, empty: str) -> list[str]:
@@ -245,7 +255,7 @@ def unit_document(figures: UnitMonth, day: date) -> OfficialDocument:
             propaganda_table(_("2. Theo kênh tuyên truyền"), _("Theo kênh"),
                              _("Kênh tuyên truyền"), figures.by_channel, codes),
         ]),
-        Section(_("II. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU THI ĐUA"), [], [
+        Section(_("II. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU THI ĐUA"), _member_shares(figures), [
             criteria_table(_("Kết quả so với chỉ tiêu giao"), _("Chỉ tiêu"), figures.criteria,
                            with_target=True),
         ]),

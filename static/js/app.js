@@ -1,4 +1,45 @@
 // Small progressive enhancements; every page works without this file.
+
+function columnHeadings(table) {
+  // The heading of every column, from a grid that follows rowspan and colspan.
+  const rows = table.tHead ? Array.from(table.tHead.rows) : [];
+  const grid = [];
+  rows.forEach((row, r) => {
+    grid[r] = grid[r] || [];
+    let c = 0;
+    Array.from(row.cells).forEach((cell) => {
+      while (grid[r][c] !== undefined) c += 1;
+      for (let dr = 0; dr < cell.rowSpan; dr += 1) {
+        for (let dc = 0; dc < cell.colSpan; dc += 1) {
+          grid[r + dr] = grid[r + dr] || [];
+          grid[r + dr][c + dc] = cell.textContent.replace(/\s+/g, " ").trim();
+        }
+      }
+      c += cell.colSpan;
+    });
+  });
+  const width = Math.max(0, ...grid.map((row) => row.length));
+  const names = [];
+  for (let c = 0; c < width; c += 1) {
+    const parts = grid.map((row) => row[c]).filter((text, i, all) => text && all.indexOf(text) === i);
+    names.push(parts.join(" · "));
+  }
+  return names;
+}
+
+function labelColumns(table) {
+  if (table.classList.contains("no-stack") || !table.tHead) return;
+  const names = columnHeadings(table);
+  const bodies = [...table.tBodies, ...(table.tFoot ? [table.tFoot] : [])];
+  bodies.forEach((body) => Array.from(body.rows).forEach((row) => {
+    let c = 0;
+    Array.from(row.cells).forEach((cell) => {
+      if (!cell.hasAttribute("data-label") && names[c]) cell.dataset.label = names[c];
+      c += cell.colSpan;
+    });
+  }));
+  table.classList.add("stack");
+}
 document.addEventListener("DOMContentLoaded", () => {
   // The compact header of phones: the menu folds behind one button.
   const header = document.querySelector(".site-header");
@@ -11,6 +52,10 @@ document.addEventListener("DOMContentLoaded", () => {
       toggle.setAttribute("aria-expanded", String(open));
     });
   }
+  // Phones: every data table becomes a pile of cards (static/css/app.css, table.stack);
+  // each cell is labelled with its column's heading (both rows of a two-row heading).
+  document.querySelectorAll("main table").forEach(labelColumns);
+
   // "Select all" checkboxes for bulk actions: <input type="checkbox" data-select-all="name">
   document.querySelectorAll("[data-select-all]").forEach((box) => {
     box.addEventListener("change", () => {
