@@ -90,24 +90,25 @@ PUBLIC = {
 
 def _staff_pages() -> dict[str, dict[str, str]]:
     """The pages each role works in, with real ids from the demo."""
-    entry = db.session.scalars(
-        select(Entry).join(Unit).where(Unit.code == "HOAAN").order_by(Entry.id)).first()
-    pending = db.session.scalars(
-        select(Entry).where(Entry.status == EntryStatus.SUBMITTED).order_by(Entry.id)).first()
     ids = {
+        "entry": db.session.scalar(
+            select(Entry.id).join(Unit).where(Unit.code == "HOAAN").order_by(Entry.id)),
+        "pending": db.session.scalar(
+            select(Entry.id).where(Entry.status == EntryStatus.SUBMITTED).order_by(Entry.id)),
         "unit": db.session.scalar(select(Unit.id).where(Unit.code == "HOAAN")),
         "user": db.session.scalar(select(User.id).where(User.username == "hoaan")),
         "criterion": db.session.scalar(select(Criterion.id).where(Criterion.code == "PL")),
     }
+    db.session.rollback()  # end the read: the live server signs people in (a write)
     return {
         "hoaan": {
             "dashboard": "/don-vi/", "entries": "/don-vi/ket-qua",
-            "new-entry": "/don-vi/ket-qua/moi", "entry": f"/don-vi/ket-qua/{entry.id}",
+            "new-entry": "/don-vi/ket-qua/moi", "entry": f"/don-vi/ket-qua/{ids['entry']}",
             "reports": "/bao-cao/", "monthly": "/bao-cao/hoaan/2021-04",
             "monthly-print": "/bao-cao/hoaan/2021-04/in", "password": "/tai-khoan/mat-khau",
         },
         "thamdinh1": {
-            "queue": "/tham-dinh/", "judge-entry": f"/tham-dinh/ket-qua/{pending.id}",
+            "queue": "/tham-dinh/", "judge-entry": f"/tham-dinh/ket-qua/{ids['pending']}",
             "assessments": "/tham-dinh/cham-diem", "penalty": "/tham-dinh/vi-pham/moi",
             "summary": "/bao-cao/tong-hop", "summary-print": "/bao-cao/tong-hop/2021-04/in",
         },
