@@ -28,7 +28,7 @@ function columnHeadings(table) {
 }
 
 function labelColumns(table) {
-  if (table.classList.contains("no-stack") || !table.tHead) return;
+  if (table.classList.contains("no-stack") || !table.tHead) return false;
   const names = columnHeadings(table);
   const bodies = [...table.tBodies, ...(table.tFoot ? [table.tFoot] : [])];
   bodies.forEach((body) => Array.from(body.rows).forEach((row) => {
@@ -38,7 +38,16 @@ function labelColumns(table) {
       c += cell.colSpan;
     });
   }));
-  table.classList.add("stack");
+  return true;
+}
+
+const PHONE = window.matchMedia("(max-width: 600px)");
+
+function asCards(table) {
+  // Cards on a phone, and wherever the table would be wider than the box it sits in.
+  table.classList.remove("cards");
+  const box = table.parentElement;
+  if (PHONE.matches || (box && table.scrollWidth > box.clientWidth + 1)) table.classList.add("cards");
 }
 document.addEventListener("DOMContentLoaded", () => {
   // The compact header of phones: the menu folds behind one button.
@@ -54,7 +63,11 @@ document.addEventListener("DOMContentLoaded", () => {
   }
   // Phones: every data table becomes a pile of cards (static/css/app.css, table.stack);
   // each cell is labelled with its column's heading (both rows of a two-row heading).
-  document.querySelectorAll("main table").forEach(labelColumns);
+  const tables = Array.from(document.querySelectorAll("main table")).filter(labelColumns);
+  const fit = () => tables.forEach(asCards);
+  fit();
+  window.addEventListener("resize", fit);
+  document.querySelectorAll("main details").forEach((d) => d.addEventListener("toggle", fit));
 
   // "Select all" checkboxes for bulk actions: <input type="checkbox" data-select-all="name">
   document.querySelectorAll("[data-select-all]").forEach((box) => {
