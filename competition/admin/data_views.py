@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from competition import audit, backup, imports, standings
+from competition import audit, audit_words, backup, imports, standings
 from competition.accounts.access import admin_required
 from competition.admin import bp, services
 from competition.admin.forms import IMPORT_KINDS, ImportForm, RestoreForm
@@ -216,4 +216,5 @@ def audit_log():
     units = db.session.execute(select(Unit.id, Unit.name).order_by(Unit.name)).all()
     arguments = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in filters.items() if v}
     return render_template("admin/audit.html", page=page, filters=filters, arguments=arguments,
-                           actions=list(actions), units=units)
+                           actions=list(actions), units=units, words=audit_words,
+                           lookups=audit_words.Lookups.for_events(page.items))
