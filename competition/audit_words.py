@@ -127,6 +127,11 @@ STATUS_WORDS = {
 }
 ROLE_WORDS = {Role.ADMIN: _l("Quản trị viên"), Role.JUDGE: _l("Tổ thẩm định"),
               Role.UNIT: _l("Cán bộ đơn vị")}
+KIND_WORDS = {
+    "ldld_tinh": _l("LĐLĐ tỉnh"), "ldld_huyen": _l("LĐLĐ huyện, thành phố"),
+    "cong_doan_nganh": _l("Công đoàn ngành"), "cong_doan_vien_chuc": _l("Công đoàn Viên chức"),
+    "cdcs": _l("Công đoàn cơ sở"),
+}
 RANK_BY_WORDS = {"total": _l("tổng điểm"), "percent": _l("tỷ lệ % điểm")}
 
 ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)?$")
@@ -192,6 +197,8 @@ def display_value(key: str, value: Any, lookups: Lookups) -> str:
         return lookups.name(ID_FIELDS[key], value)
     if key == "status" and value in STATUS_WORDS:
         return str(STATUS_WORDS[value])
+    if key == "kind" and value in KIND_WORDS:
+        return str(KIND_WORDS[value])
     if key == "role" and value in ROLE_WORDS:
         return str(ROLE_WORDS[value])
     if key == "channel" and value in CHANNEL_NAMES:

@@ -50,6 +50,15 @@ def _plan(kind: str, name: str, data: bytes) -> imports.ImportPlan:
     return (imports.plan_units if kind == "units" else imports.plan_users)(rows, name)
 
 
+def _import_impact(kind: str, plan: imports.ImportPlan) -> services.Impact | None:
+    """How writing a valid file would move the standings (units, targets and entries can;
+    accounts cannot), computed in a savepoint and rolled back like a target edit's preview."""
+    drive = standings.active_drive()
+    if not plan.ok or kind == "users" or drive is None:
+        return None
+    return services.score_impact(drive, plan.apply)
+
+
 def _read_upload(storage, limit: int) -> bytes:
     data = storage.read(limit + 1)
     if len(data) > limit:
@@ -70,11 +79,12 @@ def import_upload():
             form.file.errors.append(_("Chỉ nhận tệp .csv hoặc .xlsx."))
         else:
             plan = _plan(form.kind.data, name, data)
+            impact = _import_impact(form.kind.data, plan)
             db.session.rollback()  # a dry run writes nothing
             token = services.stage_upload(form.kind.data, name, data) if plan.ok else None
             return render_template(
                 "admin/import_preview.html", plan=plan, kind=form.kind.data, token=token,
-                kind_name=IMPORT_KINDS[form.kind.data],
+                kind_name=IMPORT_KINDS[form.kind.data], impact=impact,
             ), (200 if plan.ok else 400)
     status = 400 if request.method == "POST" else 200
     return render_template("admin/import_form.html", form=form, columns=COLUMNS), status

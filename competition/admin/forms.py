@@ -24,9 +24,11 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from competition.audit_words import KIND_WORDS
+
 # WTForms' own field messages (a bad date, a bad choice) in the reader's language.
 from competition.entries.forms import VietnameseForm
-from competition.models import Role, UnitKind
+from competition.models import Role
 from competition.public.labels import RANK_BY_LABELS as RANK_BY_NAMES
 from competition.scoring import Measure, RankBy
 
@@ -41,13 +43,7 @@ MEASURE_NAMES = {
     Measure.PENALTY: _l("Trừ điểm khi vi phạm"),
     Measure.ON_TIME: _l("Báo cáo tháng đúng hạn"),
 }
-KIND_NAMES = {
-    UnitKind.LDLD_TINH: _l("LĐLĐ tỉnh"),
-    UnitKind.LDLD_HUYEN: _l("LĐLĐ huyện, thành phố"),
-    UnitKind.CONG_DOAN_NGANH: _l("Công đoàn ngành"),
-    UnitKind.CONG_DOAN_VIEN_CHUC: _l("Công đoàn Viên chức"),
-    UnitKind.CDCS: _l("Công đoàn cơ sở"),
-}
+KIND_NAMES = KIND_WORDS
 ROLE_NAMES = {
     Role.ADMIN: _l("Quản trị viên"),
     Role.JUDGE: _l("Thành viên tổ thẩm định"),
