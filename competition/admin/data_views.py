@@ -20,6 +20,7 @@ from competition.accounts.access import admin_required
 from competition.admin import bp, services
 from competition.admin.forms import IMPORT_KINDS, ImportForm, RestoreForm
 from competition.extensions import db
+from competition.formatting import parse_day
 from competition.models import AuditEvent, Role, Unit
 from competition.problems import InvalidData, Problem
 from competition.tables import download
@@ -193,7 +194,7 @@ def restore_commit():
 
 def _day(name: str) -> date | None:
     try:
-        return date.fromisoformat(request.args.get(name, ""))
+        return parse_day(request.args.get(name, ""))
     except ValueError:
         return None
 

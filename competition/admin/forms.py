@@ -6,8 +6,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
-    DateField,
-    DateTimeLocalField,
     DecimalField,
     IntegerField,
     SelectField,
@@ -27,7 +25,7 @@ from wtforms.validators import (
 from competition.audit_words import KIND_WORDS
 
 # WTForms' own field messages (a bad date, a bad choice) in the reader's language.
-from competition.entries.forms import VietnameseForm
+from competition.entries.forms import DayField, MomentField, VietnameseForm
 from competition.models import Role
 from competition.public.labels import RANK_BY_LABELS as RANK_BY_NAMES
 from competition.scoring import Measure, RankBy
@@ -66,13 +64,11 @@ class DriveForm(VietnameseForm):
     title = TextAreaField(_l("Tên đợt thi đua"), validators=[*_required(), Length(max=500)])
     issuer = StringField(_l("Cơ quan ban hành"), validators=[*_required(), Length(max=200)])
     place = StringField(_l("Địa danh"), validators=[*_required(), Length(max=100)], default="Cao Bằng")
-    issued_on = DateField(_l("Ngày ban hành"), validators=[Optional()])
-    starts_on = DateField(_l("Ngày bắt đầu"), validators=_required())
-    ends_on = DateField(_l("Ngày kết thúc"), validators=_required())
-    election_day = DateField(_l("Ngày bầu cử"), validators=[Optional()])
-    freeze_at = DateTimeLocalField(
-        _l("Thời điểm chốt bảng xếp hạng"), format="%Y-%m-%dT%H:%M", validators=[Optional()]
-    )
+    issued_on = DayField(_l("Ngày ban hành"), validators=[Optional()])
+    starts_on = DayField(_l("Ngày bắt đầu"), validators=_required())
+    ends_on = DayField(_l("Ngày kết thúc"), validators=_required())
+    election_day = DayField(_l("Ngày bầu cử"), validators=[Optional()])
+    freeze_at = MomentField(_l("Thời điểm chốt bảng xếp hạng"), validators=[Optional()])
     report_deadline_day = IntegerField(
         _l("Hạn báo cáo tháng (ngày của tháng sau)"), default=5,
         validators=[InputRequired(REQUIRED),
@@ -116,8 +112,8 @@ class PhaseForm(VietnameseForm):
     code = StringField(_l("Mã đợt"), validators=[*_required(), Length(max=32), CODE])
     name = StringField(_l("Tên đợt"), validators=[*_required(), Length(max=200)])
     description = TextAreaField(_l("Nội dung tuyên truyền"), validators=[Length(max=2000)])
-    starts_on = DateField(_l("Từ ngày"), validators=_required())
-    ends_on = DateField(_l("Đến ngày"), validators=_required())
+    starts_on = DayField(_l("Từ ngày"), validators=_required())
+    ends_on = DayField(_l("Đến ngày"), validators=_required())
 
     def validate_ends_on(self, field) -> None:
         if self.starts_on.data and field.data and field.data < self.starts_on.data:
