@@ -11,7 +11,10 @@ from competition import config as configuration
 from competition.extensions import babel, csrf, db, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
-BLUEPRINTS = ("public", "accounts", "entries", "judging", "reports", "admin", "api")
+BLUEPRINTS = (
+    "public", "accounts", "entries", "judging", "appeals", "reports", "admin", "commendation",
+    "api", "notifications",
+)
 
 
 def select_locale() -> str:
@@ -51,7 +54,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from competition import formatting, navigation, quantities, security
     from competition.errors import register_error_handlers
+    from competition.results import lock
 
+    lock.init_app(app)
     formatting.init_app(app)
     quantities.init_app(app)
     navigation.init_app(app)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 
 def instance_path(root: Path) -> Path:
@@ -37,6 +38,38 @@ def _database_url(instance_path: Path) -> str:
     return url
 
 
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def _mail_settings() -> dict:
+    """Email over SMTP (Flask-Mailman) and the notification worker's schedule."""
+    return {
+        "MAIL_BACKEND": os.environ.get("MAIL_BACKEND", "smtp"),
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", "localhost"),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
+        "MAIL_USE_TLS": _flag("MAIL_USE_TLS"),
+        "MAIL_USE_SSL": _flag("MAIL_USE_SSL"),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
+        "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "thidua@localhost"),
+        "MAIL_TIMEOUT": int(os.environ.get("MAIL_TIMEOUT", "20")),
+        # The address emails link to (no request exists when the worker writes them).
+        "SITE_URL": os.environ.get("SITE_URL", "http://localhost:8000"),
+        # The daily reminders and digests: at this Vietnam time, for entries waiting this long.
+        "NOTIFY_DAILY_AT": os.environ.get("NOTIFY_DAILY_AT", "07:00"),
+        "NOTIFY_WAITING_DAYS": int(os.environ.get("NOTIFY_WAITING_DAYS", "3")),
+        "NOTIFY_POLL_SECONDS": int(os.environ.get("NOTIFY_POLL_SECONDS", "30")),
+    }
+
+
+def _time_zone() -> str:
+    """TIMEZONE from the environment (an IANA name), checked so a typo fails at start-up."""
+    name = os.environ.get("TIMEZONE", "").strip() or "Asia/Ho_Chi_Minh"
+    ZoneInfo(name)  # raises ZoneInfoNotFoundError for an unknown zone
+    return name
+
+
 def from_environment(instance_path: Path) -> dict:
     """The settings; the instance folder is created only when a default needs it (no
     SECRET_KEY, no DATABASE_URL), so a read-only checkout runs with both set. Uploads
@@ -58,7 +91,9 @@ def from_environment(instance_path: Path) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "BABEL_DEFAULT_LOCALE": "vi",
-        "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
+        # The federation's clock: today, deadlines, the freeze and every time shown (clock.py).
+        "TIMEZONE": _time_zone(),
+        "BABEL_DEFAULT_TIMEZONE": _time_zone(),
         "LANGUAGES": ["vi", "en"],
         # The catalogues live at the repository's top (translations/), not inside the package.
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).resolve().parent.parent / "translations"),
@@ -67,4 +102,5 @@ def from_environment(instance_path: Path) -> dict:
         "CHARTJS_SRI": "sha384-zYPBGXwO4633CABX/5Spf6emCKUJCfoOkhOMYyxMsatqQZPnDblmmOewfjsIVWCM",
         "ENTRIES_PER_PAGE": 20,
         "WTF_CSRF_TIME_LIMIT": None,
+        **_mail_settings(),
     }

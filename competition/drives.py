@@ -17,9 +17,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from competition import audit, standings
+from competition import audit, awards, clock, standings
 from competition.extensions import db
-from competition.models import Block, Criterion, Drive, Phase, Target
+from competition.models import AwardRule, Block, Criterion, Drive, Phase, Target
 from competition.problems import InvalidData, Problem
 from competition.scoring import Measure, RankBy
 
@@ -62,10 +62,11 @@ class _Reader:
         value = table.get(key)
         if value is None:
             return None
+        # A local date-time is Vietnam time; one with an offset says its own zone.
         if isinstance(value, datetime):
-            return value.replace(tzinfo=None)
+            return clock.from_local(value)
         if isinstance(value, date):
-            return datetime.combine(value, datetime.max.time())
+            return clock.end_of_day(value)
         self.fail(f"{where}.{key}", "phải là thời điểm dạng YYYY-MM-DDTHH:MM:SS")
         return None
 
@@ -89,19 +90,21 @@ class _Reader:
         return number
 
 
-def parse_drive(text: str, file: str) -> dict[str, Any]:
-    """Parse and check a drive definition; raises `InvalidData` listing every problem."""
+def _read_toml(text: str, file: str) -> dict[str, Any]:
     try:
-        raw = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         # Python 3.11 gives the place only inside the message: "(at line 3, column 9)".
         found = re.search(r"at line (\d+)", str(error))
         line = int(found.group(1)) if found else None
         raise InvalidData([Problem(file, line, "", f"TOML không hợp lệ: {error}")]) from None
-    r = _Reader(file)
+
+
+def _settings(r: _Reader, raw: dict[str, Any]) -> dict[str, Any]:
+    """The `[drive]` table: the drive's own settings."""
     drive_table = raw.get("drive")
     if not isinstance(drive_table, dict):
-        raise InvalidData([Problem(file, None, "drive", "thiếu bảng [drive]")])
+        raise InvalidData([Problem(r.file, None, "drive", "thiếu bảng [drive]")])
     thresholds = drive_table.get("thresholds", {})
     drive = {
         "code": r.text(drive_table, "code", "drive"),
@@ -133,18 +136,10 @@ def parse_drive(text: str, file: str) -> dict[str, Any]:
     t = [drive["threshold_excellent"], drive["threshold_good"], drive["threshold_passed"]]
     if None not in t and not (100 >= t[0] >= t[1] >= t[2]):
         r.fail("drive.thresholds", "ngưỡng phải giảm dần: xuất sắc ≥ tốt ≥ hoàn thành, tối đa 100")
+    return drive
 
-    blocks = []
-    for i, table in enumerate(raw.get("blocks", [])):
-        where = f"blocks[{i + 1}]"
-        blocks.append({
-            "code": r.text(table, "code", where),
-            "name": r.text(table, "name", where),
-            "position": i,
-        })
-    _unique(r, blocks, "blocks")
-    block_codes = {b["code"] for b in blocks}
 
+def _phases(r: _Reader, raw: dict[str, Any]) -> list[dict[str, Any]]:
     phases = []
     for i, table in enumerate(raw.get("phases", [])):
         where = f"phases[{i + 1}]"
@@ -160,6 +155,43 @@ def parse_drive(text: str, file: str) -> dict[str, Any]:
             r.fail(f"{where}.ends_on", "ngày kết thúc trước ngày bắt đầu")
         phases.append(phase)
     _unique(r, phases, "phases")
+    return phases
+
+
+def parse_copy_settings(text: str, file: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The new drive's `[drive]` table and `[[phases]]` for `drive copy`; the rules come from
+    the source drive, so a file that also defines criteria, blocks or awards is refused."""
+    raw = _read_toml(text, file)
+    r = _Reader(file)
+    settings = _settings(r, raw)
+    phases = _phases(r, raw)
+    for table in ("criteria", "blocks", "awards"):
+        if table in raw:
+            r.fail(table, "khi sao chép, tiêu chí, khối và khen thưởng lấy từ đợt nguồn; "
+                          "hãy bỏ bảng này khỏi tệp (hoặc dùng `drive load`)")
+    if r.problems:
+        raise InvalidData(r.problems)
+    settings["report_deadline_day"] = int(settings["report_deadline_day"])
+    return settings, phases
+
+
+def parse_drive(text: str, file: str) -> dict[str, Any]:
+    """Parse and check a drive definition; raises `InvalidData` listing every problem."""
+    raw = _read_toml(text, file)
+    r = _Reader(file)
+    drive = _settings(r, raw)
+
+    blocks = []
+    for i, table in enumerate(raw.get("blocks", [])):
+        where = f"blocks[{i + 1}]"
+        blocks.append({
+            "code": r.text(table, "code", where),
+            "name": r.text(table, "name", where),
+            "position": i,
+        })
+    _unique(r, blocks, "blocks")
+    block_codes = {b["code"] for b in blocks}
+    phases = _phases(r, raw)
 
     criteria = []
     for i, table in enumerate(raw.get("criteria", [])):
@@ -196,9 +228,40 @@ def parse_drive(text: str, file: str) -> dict[str, Any]:
     _unique(r, criteria, "criteria")
     if not criteria:
         r.fail("criteria", "đợt thi đua cần ít nhất một tiêu chí")
+    award_rules = _award_rules(r, raw.get("awards", []), block_codes)
     if r.problems:
         raise InvalidData(r.problems)
-    return {"drive": drive, "blocks": blocks, "phases": phases, "criteria": criteria}
+    return {"drive": drive, "blocks": blocks, "phases": phases, "criteria": criteria,
+            "awards": award_rules}
+
+
+def _award_rules(r: _Reader, tables: list[dict], block_codes: set[str]) -> list[dict]:
+    """`[[awards]]`: checked by the same rule as the admin form (`awards.rule_problems`)."""
+    rules = []
+    for i, table in enumerate(tables):
+        where = f"awards[{i + 1}]"
+        rule = {
+            "code": r.text(table, "code", where),
+            "name": r.text(table, "name", where),
+            "level": r.text(table, "level", where, required=False),
+            "block": table.get("block") or None,
+            "max_units": table.get("max_units"),
+            "min_classification": table.get("min_classification"),
+            "min_percent": table.get("min_percent"),
+        }
+        problems = awards.rule_problems(rule, block_codes)
+        for field, message in problems:
+            r.fail(f"{where}.{field}", message)
+        order = table.get("order", i + 1)
+        if isinstance(order, bool) or not isinstance(order, int):
+            r.fail(f"{where}.order", "thứ tự phải là số nguyên")
+            order = i + 1
+        rule["position"] = order
+        if rule["min_percent"] is not None and "min_percent" not in dict(problems):
+            rule["min_percent"] = Decimal(str(rule["min_percent"]))
+        rules.append(rule)
+    _unique(r, rules, "awards")
+    return sorted(rules, key=lambda rule: rule["position"])
 
 
 def _unique(r: _Reader, rows: list[dict], where: str) -> None:
@@ -265,6 +328,7 @@ def apply_definition(definition: dict[str, Any]) -> Drive:
             db.session.add(target)
     for leftover in existing.values():
         leftover.retired = True
+    _apply_award_rules(drive, definition.get("awards", []), blocks)
     db.session.flush()
     audit.record(
         "drive.create" if created else "drive.load", drive,
@@ -273,3 +337,22 @@ def apply_definition(definition: dict[str, Any]) -> Drive:
     )
     standings.bump_version(drive.id)
     return drive
+
+
+def _apply_award_rules(drive: Drive, rows: list[dict], blocks: dict[str, Block]) -> None:
+    """Upsert the award rules by code; rules missing from the file are removed, unless a
+    commendation already names them (then they stay, as the record of that decision)."""
+    from competition.commendation.services import rule_in_use
+
+    existing = {rule.code: rule for rule in drive.award_rules}
+    for position, row in enumerate(rows):
+        rule = existing.pop(row["code"], None) or AwardRule(code=row["code"])
+        rule.name, rule.level = row["name"], row["level"]
+        rule.block = blocks[row["block"]] if row["block"] else None
+        rule.max_units, rule.min_classification = row["max_units"], row["min_classification"]
+        rule.min_percent, rule.position = row["min_percent"], position
+        if rule not in drive.award_rules:
+            drive.award_rules.append(rule)
+    for leftover in existing.values():
+        if not rule_in_use(leftover):
+            drive.award_rules.remove(leftover)

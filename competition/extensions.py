@@ -19,6 +19,6 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
-# Storage comes from RATELIMIT_STORAGE_URI (Redis when REDIS_URL is set, else memory);
-# `init_app` builds a fresh storage for every application, so tests never share counts.
+# Storage comes from RATELIMIT_STORAGE_URI (Redis when REDIS_URL is set, else the
+# application's database: `competition.limit_storage`), shared by every worker.
 limiter = Limiter(key_func=get_remote_address)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from competition import audit, standings
+from competition import audit, clock, standings
 from competition.audit_words import KIND_WORDS, ROLE_WORDS, STATUS_WORDS
 from competition.clock import now
 from competition.entry_rules import entry_problems
@@ -112,7 +112,9 @@ def _xlsx_rows(data: bytes, file: str) -> list[tuple[int, dict[str, str]]]:
         record = {}
         for key, value in zip(header, values, strict=False):
             if isinstance(value, datetime):
-                value = value.date().isoformat()
+                # A date cell, or a date and time (verified_at): keep the time when it has one.
+                value = (value.date().isoformat() if value.time() == datetime.min.time()
+                         else value.isoformat(sep=" ", timespec="minutes"))
             elif isinstance(value, date):
                 value = value.isoformat()
             elif isinstance(value, float) and value.is_integer():
@@ -123,8 +125,12 @@ def _xlsx_rows(data: bytes, file: str) -> list[tuple[int, dict[str, str]]]:
     return rows
 
 
+def _header(rows) -> set[str]:
+    return {h.strip().lower() for h in rows[0][1]["__header__"].split(",")}
+
+
 def _check_header(rows, columns, file) -> list[Problem]:
-    header = {h.strip().lower() for h in rows[0][1]["__header__"].split(",")}
+    header = _header(rows)
     missing = [c for c in columns if c not in header]
     return [Problem(file, 1, c, "thiếu cột bắt buộc") for c in missing]
 
@@ -301,6 +307,30 @@ def _warn_duplicates(planned: list[dict]) -> None:
         seen.setdefault(key, result.line)
 
 
+def _verified_at(text: str, status: str, bad: Callable[[str, str], None]) -> datetime | None:
+    """The optional `verified_at` column: when a verified row was verified, in Vietnam time.
+
+    Loading history faithfully keeps the freeze honest: an entry verified before
+    the freeze counts as of the freeze. Never in the future, only on verified rows.
+    """
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        wall = datetime.fromisoformat(text.replace("T", " "))
+    except ValueError:
+        bad("verified_at", "thời điểm phải có dạng YYYY-MM-DD HH:MM (giờ Việt Nam)")
+        return None
+    if status != EntryStatus.VERIFIED:
+        bad("verified_at", "chỉ dòng đã xác nhận (verified) mới có thời điểm xác nhận")
+        return None
+    moment = clock.from_local(wall)
+    if moment > clock.now():
+        bad("verified_at", "thời điểm xác nhận không được sau hiện tại")
+        return None
+    return moment
+
+
 def plan_entries(rows: list[tuple[int, dict[str, str]]], file: str, drive: Drive) -> ImportPlan:
     """Check entry rows of the active drive and plan their insertion."""
     problems = _check_header(rows, ENTRY_COLUMNS, file)
@@ -340,6 +370,7 @@ def plan_entries(rows: list[tuple[int, dict[str, str]]], file: str, drive: Drive
                 bad("phase", f"đợt «{row['phase']}» không tồn tại")
         if not row.get("title"):
             bad("title", "thiếu tiêu đề")
+        verified_at = _verified_at(row.get("verified_at", ""), status, bad)
         judge = None
         if status == EntryStatus.VERIFIED:
             judge = judges.get(row.get("judge", ""))
@@ -357,6 +388,7 @@ def plan_entries(rows: list[tuple[int, dict[str, str]]], file: str, drive: Drive
                 "unit": unit, "criterion": criterion, "phase": phase,
                 "channel": row.get("channel") or None, "activity_date": activity_date,
                 "quantity": quantity, "status": status, "title": row["title"], "judge": judge,
+                "verified_at": verified_at,
             })
             result.effect = (
                 f"thêm: {unit.name} · {criterion.code} {criterion.name} · "
@@ -379,9 +411,11 @@ def plan_entries(rows: list[tuple[int, dict[str, str]]], file: str, drive: Drive
                 unit=item["unit"], criterion=item["criterion"], phase=item["phase"],
                 channel=item["channel"], activity_date=item["activity_date"],
                 quantity=item["quantity"], title=item["title"], status=item["status"],
-                submitted_at=moment if item["status"] != EntryStatus.DRAFT else None,
-                decided_at=moment if decided else None, decided_by=item["judge"],
-                verified_at=moment if verified else None,
+                submitted_at=(item["verified_at"] or moment)
+                if item["status"] != EntryStatus.DRAFT else None,
+                decided_at=(item["verified_at"] or moment) if decided else None,
+                decided_by=item["judge"],
+                verified_at=(item["verified_at"] or moment) if verified else None,
             ))
             if verified:
                 touched.add((item["unit"], item["criterion"]))
@@ -400,13 +434,17 @@ def plan_entries(rows: list[tuple[int, dict[str, str]]], file: str, drive: Drive
 
 
 def plan_users(rows: list[tuple[int, dict[str, str]]], file: str) -> ImportPlan:
-    """Check user rows (username, full_name, role, unit_code[, password]) and plan the upsert.
+    """Check user rows (username, full_name, role, unit_code[, password][, email]) and plan
+    the upsert.
 
     New accounts get the row's password or a generated one (in `plan.issued`
     after apply) and must change it at first sign-in; existing accounts keep
-    their password and get the row's name, role and unit.
+    their password and get the row's name, role and unit. With an `email`
+    column every account gets the row's address (a blank cell removes it);
+    without one, addresses stay as they are.
     """
     from competition.accounts.passwords import password_problem
+    from competition.notifications.addresses import clean_email
 
     problems = _check_header(rows, USER_COLUMNS, file)
     if problems:
@@ -414,6 +452,7 @@ def plan_users(rows: list[tuple[int, dict[str, str]]], file: str) -> ImportPlan:
     units = {u.code: u for u in db.session.scalars(select(Unit))}
     existing = {u.username: u for u in db.session.scalars(select(User))}
     roles = {r.value for r in Role}
+    with_email = "email" in _header(rows)
     results: list[RowResult] = []
     parsed: dict[str, dict] = {}
     for line, row, result, bad in _each_row(rows, file, results):
@@ -432,6 +471,11 @@ def plan_users(rows: list[tuple[int, dict[str, str]]], file: str) -> ImportPlan:
                 bad("unit_code", f"đơn vị «{row['unit_code']}» không tồn tại")
         elif role == Role.UNIT:
             bad("unit_code", "cán bộ đơn vị cần mã đơn vị")
+        email = None
+        try:
+            email = clean_email(row.get("email", ""))
+        except ValueError as error:
+            bad("email", str(error))
         password = row.get("password", "")
         if password and username not in existing:
             problem = password_problem(password, username)
@@ -439,7 +483,7 @@ def plan_users(rows: list[tuple[int, dict[str, str]]], file: str) -> ImportPlan:
                 bad("password", problem)
         if not result.problems:
             parsed[username] = {"line": line, "full_name": row.get("full_name", ""), "role": role,
-                                "unit": unit, "password": password}
+                                "unit": unit, "password": password, "email": email}
             result.effect = (("cập nhật " if username in existing else "thêm ") + username
                              + f" · {ROLE_WORDS.get(role, role)}")
     problems = [p for r in results for p in r.problems]
@@ -458,6 +502,8 @@ def plan_users(rows: list[tuple[int, dict[str, str]]], file: str) -> ImportPlan:
                     plan.issued[username] = password
                 db.session.add(user)
             user.full_name, user.role, user.unit = row["full_name"], row["role"], row["unit"]
+            if with_email:
+                user.email = row["email"]
         audit.record("users.import", None, after={"file": file, "rows": len(parsed)},
                      actor_name="import")
         return len(parsed)

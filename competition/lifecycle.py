@@ -5,9 +5,10 @@
     verified → submitted (reopened by a judge or admin, with a reason)
 
 Each transition checks who may make it, records the audit event, keeps the
-unit's tally in step and bumps the standings version, all in the caller's
-transaction. The caller commits; a concurrent change to the same entry
-surfaces as `Conflict` (the entry's version column), never as a lost update.
+unit's tally in step, bumps the standings version and tells the people
+concerned (`notifications.triggers`), all in the caller's transaction. The
+caller commits; a concurrent change to the same entry surfaces as `Conflict`
+(the entry's version column), never as a lost update.
 """
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ from sqlalchemy.orm.exc import StaleDataError
 from competition import audit, faults, standings
 from competition.clock import now
 from competition.extensions import db
-from competition.models import Entry, EntryStatus, User
+from competition.models import Criterion, Entry, EntryStatus, User
+from competition.notifications import triggers as notify
 from competition.permissions import can_judge, can_report_for
+from competition.results import calendar
 
 S = EntryStatus
 
@@ -70,16 +73,66 @@ def _require_state(entry: Entry, *allowed: str) -> None:
 
 
 def _require_judge(entry: Entry, actor: User) -> None:
+    _require_unpublished(entry)
     if not can_judge(actor, entry.unit):
         raise Forbidden("conflict_of_interest" if actor.is_staff else "forbidden")
 
 
+def require_staff_for_staff_entries(
+    entry: Entry, actor: User, criterion: Criterion | None = None
+) -> None:
+    """Staff-only entries stay staff-only in every state, through every route.
+
+    An entry on a criterion only staff record (a penalty) — or one about to be
+    moved onto such a criterion — is written only by someone who may judge its
+    unit, whether it is a draft, returned or anything else. Every route that
+    writes an entry (edit, delete, submit, bulk submit) calls this first.
+    """
+    if not any(c is not None and c.entered_by_staff for c in (entry.criterion, criterion)):
+        return
+    if not actor.is_staff:
+        raise Forbidden("staff_only")
+    _require_judge(entry, actor)
+
+
 def _require_reporter(entry: Entry, actor: User) -> None:
-    # Staff record penalty entries for a unit, so they may submit those too.
+    # Staff record penalty entries for a unit, so they may submit those too; the unit never.
     if entry.criterion.entered_by_staff:
-        _require_judge(entry, actor)
+        require_staff_for_staff_entries(entry, actor)
     elif not can_report_for(actor, entry.unit):
         raise Forbidden("forbidden")
+
+
+def _require_unpublished(entry: Entry) -> None:
+    """Nothing of a drive whose official result is published changes (the lock's own guard
+    catches every other route; this says it before any work is done)."""
+    # Imported here: the lock's exception is a TransitionError defined in this module.
+    from competition.results import lock
+
+    lock.ensure_open(entry.criterion.drive)
+
+
+def require_submissions_open(entry: Entry) -> None:
+    """Units create and submit until the drive's submission close; after it they only
+    answer returned entries, and only until the freeze. Staff-entered penalties are
+    not the unit's reporting and stay open until the freeze."""
+    drive = entry.criterion.drive
+    moment = now()
+    if calendar.is_past_freeze(drive, moment):
+        raise TransitionError("submissions_closed")
+    if entry.criterion.entered_by_staff or moment <= calendar.submissions_close(drive):
+        return
+    if entry.status != S.RETURNED:
+        raise TransitionError("submissions_closed")
+
+
+def _require_not_decided_before_freeze(entry: Entry) -> None:
+    """After the freeze a decision of record (verified by the freeze) changes only by appeal,
+    so the board the public sees as of the freeze cannot move underneath it."""
+    drive = entry.criterion.drive
+    if (calendar.is_past_freeze(drive) and entry.verified_at is not None
+            and entry.verified_at <= drive.freeze_at):
+        raise TransitionError("decided_before_freeze")
 
 
 def _require_reason(reason: str) -> str:
@@ -135,9 +188,11 @@ def _move(
 
 
 def submit(entry: Entry, actor: User, expected_version: int | None = None) -> None:
+    _require_unpublished(entry)
     _require_reporter(entry, actor)
     check_version(entry, expected_version)
     _require_state(entry, S.DRAFT, S.RETURNED)
+    require_submissions_open(entry)
     _move(entry, actor, "entry.submit", S.SUBMITTED, decided=False)
 
 
@@ -159,6 +214,7 @@ def verify(
         reason = _require_reason(reason)
     _move(entry, actor, "entry.verify", S.VERIFIED, reason=reason.strip(),
           verified_quantity=adjusted)
+    notify.entry_verified(entry)
     faults.pause("verify")  # a no-op unless a durability test asks the worker to stop here
 
 
@@ -169,6 +225,7 @@ def return_for_revision(
     check_version(entry, expected_version)
     _require_state(entry, S.SUBMITTED)
     _move(entry, actor, "entry.return", S.RETURNED, reason=_require_reason(reason))
+    notify.entry_returned(entry)
 
 
 def reject(entry: Entry, actor: User, reason: str, expected_version: int | None = None) -> None:
@@ -176,6 +233,7 @@ def reject(entry: Entry, actor: User, reason: str, expected_version: int | None 
     check_version(entry, expected_version)
     _require_state(entry, S.SUBMITTED)
     _move(entry, actor, "entry.reject", S.REJECTED, reason=_require_reason(reason))
+    notify.entry_rejected(entry)
 
 
 def reopen(entry: Entry, actor: User, reason: str, expected_version: int | None = None) -> None:
@@ -183,7 +241,9 @@ def reopen(entry: Entry, actor: User, reason: str, expected_version: int | None 
     _require_judge(entry, actor)
     check_version(entry, expected_version)
     _require_state(entry, S.VERIFIED)
+    _require_not_decided_before_freeze(entry)
     _move(entry, actor, "entry.reopen", S.SUBMITTED, reason=_require_reason(reason))
+    notify.entry_reopened(entry)
 
 
 def commit_transition(entry: Entry) -> None:

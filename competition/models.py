@@ -17,7 +17,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Date,
-    DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -25,15 +25,24 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from competition.clock import now
+from competition.clock import UTCDateTime, as_utc, now
 from competition.extensions import db
 from competition.scoring import Measure
 
 Points = Numeric(8, 2)
+
+
+class EmailPreference(enum.StrEnum):
+    """What an account receives by email (the app always shows every notification)."""
+
+    ALL = "all"  # every notification, as it happens
+    DIGEST = "digest"  # one email a day gathering the day's notifications
+    NONE = "none"  # nothing by email
 
 
 class Role(enum.StrEnum):
@@ -72,19 +81,31 @@ class UnitKind(enum.StrEnum):
     CDCS = "cdcs"
 
 
+def _drive_slug(context) -> str:
+    from competition.imports import slugify
+
+    return slugify(context.get_current_parameters()["code"])
+
+
 class Drive(db.Model):
     """An emulation drive (đợt thi đua) and its rules."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)
+    # The drive's address on the public archive (/dot/<slug>/...), made from its code.
+    slug: Mapped[str] = mapped_column(String(120), unique=True, default=_drive_slug)
     title: Mapped[str] = mapped_column(String(500))
     issuer: Mapped[str] = mapped_column(String(200))
     issued_on: Mapped[date | None] = mapped_column(Date)
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date] = mapped_column(Date)
     election_day: Mapped[date | None] = mapped_column(Date)
-    freeze_at: Mapped[datetime | None] = mapped_column(DateTime)
-    published_at: Mapped[datetime | None] = mapped_column(DateTime)
+    freeze_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # After this moment units may only answer returned entries (None: the end of `ends_on`).
+    submissions_close_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Days after the freeze during which a unit may appeal a decision (khiếu nại).
+    appeal_days: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
     report_deadline_day: Mapped[int] = mapped_column(Integer, default=5)
     place: Mapped[str] = mapped_column(String(100), default="Cao Bằng")
     # Whether the board ranks on points or on the percent of applicable points
@@ -111,6 +132,9 @@ class Drive(db.Model):
     )
     criteria: Mapped[list[Criterion]] = relationship(
         back_populates="drive", order_by="Criterion.position", cascade="all, delete-orphan"
+    )
+    award_rules: Mapped[list[AwardRule]] = relationship(
+        back_populates="drive", order_by="AwardRule.position", cascade="all, delete-orphan"
     )
 
     def is_frozen(self, moment: datetime | None = None) -> bool:
@@ -251,7 +275,12 @@ class User(UserMixin, db.Model):
     session_token: Mapped[str] = mapped_column(
         String(64), default=lambda: secrets.token_hex(16)
     )
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    # Notifications by email: the address (optional) and how often (EmailPreference).
+    email: Mapped[str | None] = mapped_column(String(254))
+    email_preference: Mapped[str] = mapped_column(
+        String(8), default=EmailPreference.ALL, server_default=EmailPreference.ALL
+    )
 
     unit: Mapped[Unit | None] = relationship()
 
@@ -262,9 +291,13 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:
         return self.active
 
+    def end_sessions(self) -> None:
+        """Sign the account out everywhere: every session cookie names the old token."""
+        self.session_token = secrets.token_hex(16)
+
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
-        self.session_token = secrets.token_hex(16)
+        self.end_sessions()
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
@@ -302,13 +335,13 @@ class Entry(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(16), default=EntryStatus.DRAFT)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
-    updated_at: Mapped[datetime] = mapped_column(DateTime, default=now)
-    submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     decision_reason: Mapped[str] = mapped_column(Text, default="")
-    verified_at: Mapped[datetime | None] = mapped_column(DateTime)
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
 
     unit: Mapped[Unit] = relationship()
@@ -346,7 +379,7 @@ class Evidence(db.Model):
     size: Mapped[int | None] = mapped_column(Integer)
     sha256: Mapped[str | None] = mapped_column(String(64))
     is_public: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
     entry: Mapped[Entry] = relationship(back_populates="evidence")
 
@@ -368,7 +401,7 @@ class Assessment(db.Model):
     judge_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     points: Mapped[Decimal] = mapped_column(Points)
     comment: Mapped[str] = mapped_column(Text, default="")
-    assessed_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+    assessed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
     unit: Mapped[Unit] = relationship()
     criterion: Mapped[Criterion] = relationship()
@@ -390,9 +423,9 @@ class MonthlyReport(db.Model):
     # The signature block of the filed document (Decree 30/2020: title, then name).
     signer_title: Mapped[str] = mapped_column(String(200), default="")
     signer_name: Mapped[str] = mapped_column(String(200), default="")
-    filed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    filed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     filed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    updated_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
     drive: Mapped[Drive] = relationship()
     unit: Mapped[Unit] = relationship()
@@ -418,7 +451,7 @@ class AuditEvent(db.Model):
     """One line of the audit log (nhật ký): who changed what, when, before and after."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(DateTime, default=now, index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     actor_name: Mapped[str] = mapped_column(String(64), default="")
     ip: Mapped[str] = mapped_column(String(64), default="")
@@ -432,3 +465,194 @@ class AuditEvent(db.Model):
 
     actor: Mapped[User | None] = relationship()
     unit: Mapped[Unit | None] = relationship()
+
+
+class ResultSnapshot(db.Model):
+    """One publication of a drive's official results: immutable standings and their SHA-256.
+
+    Numbered 1, 2, … per drive; withdrawing keeps the row (with the public
+    reason) and republishing adds the next number, so every published result
+    stays on record.
+    """
+
+    __tablename__ = "result_snapshot"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    drive_id: Mapped[int] = mapped_column(ForeignKey("drive.id"))
+    number: Mapped[int] = mapped_column(Integer)
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    payload: Mapped[dict] = mapped_column(JSON)
+    sha256: Mapped[str] = mapped_column(String(64))
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    withdraw_reason: Mapped[str | None] = mapped_column(Text)
+
+    drive: Mapped[Drive] = relationship()
+    published_by: Mapped[User | None] = relationship(foreign_keys=[published_by_id])
+    withdrawn_by: Mapped[User | None] = relationship(foreign_keys=[withdrawn_by_id])
+    __table_args__ = (UniqueConstraint("drive_id", "number"),)
+
+
+class AppealStatus(enum.StrEnum):
+    OPEN = "open"
+    UPHELD = "upheld"
+    AMENDED = "amended"
+
+
+class Appeal(db.Model):
+    """A unit's appeal (khiếu nại) against a decision on an entry or a judged score.
+
+    Exactly one target: `entry_id` (a rejection, an adjusted quantity, a
+    returned entry left unanswered) or `assessment_id` (a judge's points).
+    An amendment counts in the official result as if made before the freeze.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    drive_id: Mapped[int] = mapped_column(ForeignKey("drive.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("entry.id"))
+    assessment_id: Mapped[int | None] = mapped_column(ForeignKey("assessment.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(Text)
+    evidence_url: Mapped[str | None] = mapped_column(String(1000))
+    status: Mapped[str] = mapped_column(String(16), default=AppealStatus.OPEN, index=True)
+    # The decision appealed against, as it stood (quantity or points), for the change log.
+    original_value: Mapped[str] = mapped_column(String(32), default="")
+    original_decider_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    amended_value: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    decision_reason: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    drive: Mapped[Drive] = relationship()
+    unit: Mapped[Unit] = relationship()
+    entry: Mapped[Entry | None] = relationship()
+    assessment: Mapped[Assessment | None] = relationship()
+    original_decider: Mapped[User | None] = relationship(foreign_keys=[original_decider_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+
+
+class AwardRule(db.Model):
+    """An award rule (hình thức khen thưởng) of a drive: which award, for which block, how many."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    drive_id: Mapped[int] = mapped_column(ForeignKey("drive.id"))
+    code: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(300))
+    # Who grants it ("Ban Chấp hành Liên đoàn Lao động tỉnh").
+    level: Mapped[str] = mapped_column(String(200), default="")
+    # None: every block, `max_units` in each.
+    block_id: Mapped[int | None] = mapped_column(ForeignKey("block.id"))
+    max_units: Mapped[int] = mapped_column(Integer)
+    min_classification: Mapped[str] = mapped_column(String(32))
+    min_percent: Mapped[Decimal | None] = mapped_column(Points)
+    # The order awards are given in: the highest award first.
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    drive: Mapped[Drive] = relationship(back_populates="award_rules")
+    block: Mapped[Block | None] = relationship()
+    __table_args__ = (UniqueConstraint("drive_id", "code"),)
+
+
+class Commendation(db.Model):
+    """The commendation (khen thưởng) of a drive: the proposal from a published snapshot, then
+    the decision that locks it; it names the snapshot it was drawn from.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    drive_id: Mapped[int] = mapped_column(ForeignKey("drive.id"), index=True)
+    snapshot_id: Mapped[int] = mapped_column(ForeignKey("result_snapshot.id"))
+    proposed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    proposal_number: Mapped[str] = mapped_column(String(64), default="")
+    decision_number: Mapped[str | None] = mapped_column(String(64), unique=True)
+    decision_date: Mapped[date | None] = mapped_column(Date)
+    signer_title: Mapped[str] = mapped_column(String(200), default="")
+    signer_name: Mapped[str] = mapped_column(String(200), default="")
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    drive: Mapped[Drive] = relationship()
+    snapshot: Mapped[ResultSnapshot] = relationship()
+    items: Mapped[list[CommendationItem]] = relationship(
+        back_populates="commendation", cascade="all, delete-orphan",
+        order_by="CommendationItem.position",
+    )
+
+    @property
+    def locked(self) -> bool:
+        """The decision is issued: the list no longer changes."""
+        return self.decision_number is not None
+
+
+class CommendationItem(db.Model):
+    """One unit on a commendation list, with the figures of the snapshot and how it got there."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commendation_id: Mapped[int] = mapped_column(ForeignKey("commendation.id"))
+    award_rule_id: Mapped[int] = mapped_column(ForeignKey("award_rule.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    block_code: Mapped[str] = mapped_column(String(32))
+    rank: Mapped[int | None] = mapped_column(Integer)
+    total: Mapped[Decimal | None] = mapped_column(Points)
+    percent: Mapped[Decimal | None] = mapped_column(Points)
+    classification: Mapped[str] = mapped_column(String(32), default="")
+    # proposed | tied (a human decides) | added | removed
+    status: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    commendation: Mapped[Commendation] = relationship(back_populates="items")
+    award_rule: Mapped[AwardRule] = relationship()
+    unit: Mapped[Unit] = relationship()
+    __table_args__ = (UniqueConstraint("commendation_id", "unit_id"),)
+
+    @property
+    def on_list(self) -> bool:
+        return self.status in ("proposed", "added")
+
+
+class SignInFailure(db.Model):
+    """One counted failed sign-in (per account name or per address), for the throttle.
+
+    Kept in the database when no Redis is configured, so every worker and
+    server sees the same count; rows older than their window are deleted.
+    """
+
+    __tablename__ = "sign_in_failure"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(400), index=True)
+    at: Mapped[float] = mapped_column(Float)
+    expires_at: Mapped[float] = mapped_column(Float, index=True)
+
+
+class EntryFormUse(db.Model):
+    """A new-entry form that has been used: its single-use token and the entry it made.
+
+    A second submission of the same form (a double click, a resent request)
+    finds the token taken and is shown the entry the first one made.
+    """
+
+    __tablename__ = "entry_form_use"
+
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("entry.id", ondelete="SET NULL"))
+    used_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+
+def _aware_on_set(_target, value, _old, _initiator):
+    """A moment assigned in Python is kept aware in UTC, as the database gives it back."""
+    return as_utc(value) if isinstance(value, datetime) else value
+
+
+for _mapper in db.Model.registry.mappers:
+    for _column in _mapper.columns:
+        if isinstance(_column.type, UTCDateTime):
+            event.listen(getattr(_mapper.class_, _mapper.get_property_by_column(_column).key),
+                         "set", _aware_on_set, retval=True)

@@ -7,6 +7,7 @@ import time
 
 from flask import Flask, Response, abort, current_app, request
 from flask_limiter import RequestLimit
+from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
@@ -37,6 +38,24 @@ def database_id(value: str) -> int:
     return number
 
 
+def optional_id(value: str | None) -> int | None:
+    """`database_id` for a value that may be missing or nonsense: the id, or None.
+
+    Every id a view reads from a query string or a form field name goes
+    through here or `database_id`, never `int()` after `str.isdigit()`
+    (which accepts `²` that `int()` refuses, and numbers no column holds).
+    """
+    try:
+        return database_id(value or "")
+    except ValueError:
+        return None
+
+
+def page_number() -> int:
+    """`?page=` of a staff list: a page the database can count to, else the first page."""
+    return request.args.get("page", 1, type=database_id)
+
+
 def content_security_policy() -> str:
     """Only the app itself and the pinned Chart.js file; no inline script or style anywhere.
 
@@ -65,13 +84,36 @@ def add_security_headers(response: Response) -> Response:
     return response
 
 
-def configure_limits(app: Flask) -> None:
-    """Rate limits live in Redis when several workers or servers share them, else in memory.
+def is_private(response: Response) -> bool:
+    """A download, or anything a signed-in person is shown: never to be kept by a browser or proxy.
 
-    Called after the app's own config is applied, so a test's `REDIS_URL=""`
-    wins over the environment, and each app gets its own fresh memory store.
+    Downloads (backups, exports, reports, evidence) are private copies of the
+    data; signed-in pages carry names, drafts and CSRF tokens. A shared
+    computer's cache or an intermediary must not keep either. Anonymous
+    public pages keep their revalidated caching (`public.freshness`).
     """
-    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
+    if response.headers.get("Content-Disposition", "").startswith("attachment"):
+        return True
+    # A request without a cookie has no session: anonymous without loading a user.
+    return bool(request.cookies) and current_user.is_authenticated
+
+
+def forbid_storing_private(response: Response) -> Response:
+    if is_private(response) and "no-store" not in response.headers.get("Cache-Control", ""):
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def configure_limits(app: Flask) -> None:
+    """Rate limits live in Redis when `REDIS_URL` is set, else in the application's database.
+
+    Either way every worker and server of the site shares one count (memory
+    would give each gunicorn worker its own). Called after the app's own
+    config is applied, so a test's `REDIS_URL=""` wins over the environment.
+    """
+    from competition.limit_storage import SCHEME  # registers the storage with `limits`
+
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or f"{SCHEME}://")
     app.config.setdefault("RATELIMIT_STRATEGY", "moving-window")
     app.config.setdefault("RATELIMIT_KEY_PREFIX", "thidua")
     limiter.init_app(app)
@@ -110,3 +152,4 @@ def init_app(app: Flask) -> None:
     app.before_request(refuse_nul_characters)  # before the sign-in throttle reads the form
     configure_limits(app)
     app.after_request(add_security_headers)
+    app.after_request(forbid_storing_private)

@@ -2,13 +2,16 @@
 
 CSV is UTF-8 with a BOM so that Excel opens Vietnamese text correctly; XLSX
 has a bold frozen header, sensible column widths and Vietnamese-style number
-formats.
+formats. Every text cell of every spreadsheet the product writes (these
+downloads and the report workbooks of `reports.xlsx`) passes `spreadsheet_text`
+first, so text a person typed is never read back as a formula.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -16,9 +19,46 @@ from typing import Any
 
 from flask import Response
 
+from competition import clock
+
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NUMBER_FORMAT = "#,##0.##"
 DATE_FORMAT = "dd/mm/yyyy"
+# What makes Excel, LibreOffice or Google Sheets start a formula (OWASP, CSV injection),
+# with the full-width forms some of them also accept.
+FORMULA_STARTS = frozenset("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20")
+
+
+FORBIDDEN_IN_TITLES = str.maketrans({c: " " for c in "[]:*?/\\"})
+
+
+def sheet_title(text: str) -> str:
+    """A worksheet name Excel accepts from any text (a block's name may hold `/` or `:`)."""
+    return text.translate(FORBIDDEN_IN_TITLES).strip().strip("'")[:31].strip() or "Bảng"
+
+
+def _trimmed(text: str) -> str:
+    """The text as a spreadsheet may read it: without the spaces and control characters in front."""
+    position = 0
+    while position < len(text) and unicodedata.category(text[position]) in ("Zs", "Cc", "Cf"):
+        position += 1
+    return text[position:]
+
+
+def spreadsheet_text(value: Any) -> Any:
+    """A cell value safe to write: text that could start a formula gets a leading `'`.
+
+    The OWASP guidance for CSV injection: a cell must not begin with `=`, `+`,
+    `-`, `@`, a tab or a carriage return, also after the spaces and control
+    characters a spreadsheet trims. Such text is prefixed with an apostrophe,
+    which every spreadsheet reads as "this is text". Numbers and dates stay
+    numbers and dates (a negative number is a number, not a formula).
+    """
+    if not isinstance(value, str) or not value:
+        return value
+    if value[0] in FORMULA_STARTS or _trimmed(value)[:1] in FORMULA_STARTS:
+        return "'" + value
+    return value
 
 
 def _attachment(filename: str) -> str:
@@ -28,12 +68,20 @@ def _attachment(filename: str) -> str:
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
 
 
+def _cell(value: Any) -> Any:
+    """A value as a spreadsheet holds it: a moment on the Vietnam wall clock (no zone)."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return clock.local(value).replace(tzinfo=None)
+    return value
+
+
 def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
+    # Every field quoted, as OWASP advises, so a separator inside a text never starts a new cell.
+    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL)
+    writer.writerow([spreadsheet_text(h) for h in header])
     for row in rows:
-        writer.writerow(["" if v is None else v for v in row])
+        writer.writerow(["" if v is None else spreadsheet_text(_cell(v)) for v in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -46,15 +94,15 @@ def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]
     workbook = Workbook()
     workbook.remove(workbook.active)
     for title, header, rows in sheets:
-        sheet = workbook.create_sheet(title=title[:31])
-        sheet.append(list(header))
+        sheet = workbook.create_sheet(title=sheet_title(title))
+        sheet.append([spreadsheet_text(h) for h in header])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
             cell.fill = PatternFill("solid", fgColor="EEF0F3")
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         widths = [len(str(h)) for h in header]
         for row in rows:
-            values = [float(v) if isinstance(v, Decimal) else v for v in row]
+            values = [float(v) if isinstance(v, Decimal) else spreadsheet_text(_cell(v)) for v in row]
             sheet.append(values)
             for index, value in enumerate(values):
                 widths[index] = max(widths[index], min(60, len(str(value or ""))))

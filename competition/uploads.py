@@ -2,15 +2,18 @@
 
 An upload is never trusted by its name or its declared type. The bytes decide
 the type against a short allow-list; images are decoded and re-encoded with
-Pillow (which drops metadata and anything hidden after the pixels); Office
-files must be real OOXML packages of a sane size; a PDF that carries
-JavaScript is refused. Files are written to a temporary name and moved into
-place only after the database commit that records them, and removed if the
-commit fails, so a file never lives without its row nor a row without its file.
+Pillow, keeping the pixels only (no metadata segment of any kind, nothing
+hidden after the pixels); Office files must be real OOXML packages of a sane
+size; a PDF is parsed and every object walked after decoding
+(`competition.pdfs`): active content is refused, web links removed. Files
+are written to a temporary name and moved into place only after the database
+commit that records them, and removed if the commit fails, so a file never
+lives without its row nor a row without its file.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import os
@@ -18,7 +21,6 @@ import re
 import secrets
 import unicodedata
 import zipfile
-import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -27,8 +29,9 @@ from pathlib import Path
 import filetype
 from flask import Response, current_app, request, send_file
 from flask_babel import lazy_gettext as _l
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
+from competition import pdfs
 from competition.models import Evidence
 
 JPEG, PNG, WEBP = "image/jpeg", "image/png", "image/webp"
@@ -46,9 +49,8 @@ MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 MAX_MEMBER_RATIO = 200
 MAX_ZIP_MEMBERS = 5000
 MAX_IMAGE_PIXELS = 60_000_000
-# How much of each compressed PDF stream is inflated to look for scripts.
-PDF_STREAM_SCAN_BYTES = 4 * 1024 * 1024
-PDF_SCRIPT_NAMES = {b"JS", b"JavaScript", b"Launch"}
+SRGB = ImageCms.createProfile("sRGB")
+SRGB_MODES = {"RGB": "RGB", "RGBA": "RGBA", "CMYK": "RGB"}  # image mode → mode in sRGB
 TEMP_SUFFIX = ".part"
 
 
@@ -132,8 +134,7 @@ def check(data: bytes, original_name: str | None) -> CheckedFile:
     if mime in PILLOW_FORMATS:
         return CheckedFile(name, mime, _reencode_image(data, mime, name))
     if mime == PDF:
-        _check_pdf(data, name)
-        return CheckedFile(name, PDF, data)
+        return CheckedFile(name, PDF, _check_pdf(data, name))
     if mime in ZIP_LIKE:
         return CheckedFile(name, _check_ooxml(data, name), data)
     raise UploadRejected(
@@ -150,7 +151,7 @@ def _reencode_image(data: bytes, mime: str, name: str) -> bytes:
             probe.verify()
         with Image.open(io.BytesIO(data)) as image:
             image.load()
-            image = ImageOps.exif_transpose(image)
+            image = _pixels_only(ImageOps.exif_transpose(image))
             fmt = PILLOW_FORMATS[mime]
             if fmt == "JPEG" and image.mode not in ("RGB", "L"):
                 image = image.convert("RGB")
@@ -162,29 +163,37 @@ def _reencode_image(data: bytes, mime: str, name: str) -> bytes:
     return out.getvalue()
 
 
-def _pdf_names(chunk: bytes) -> Iterator[bytes]:
-    # PDF names may hide letters as #xx escapes (/J#53 is /JS).
-    for raw in re.findall(rb"/([^\s/<>\[\]()%{}]+)", chunk):
-        yield re.sub(rb"#([0-9A-Fa-f]{2})", lambda m: bytes([int(m.group(1), 16)]), raw)
+def _pixels_only(image: Image.Image) -> Image.Image:
+    """The picture without anything written beside it: no comment (JPEG COM), EXIF, XMP,
+    ICC profile, PNG text chunks or resolution. Pillow writes what `info` holds, so only the
+    palette's transparency is kept; colours in another profile are first moved to sRGB."""
+    icc = image.info.get("icc_profile")
+    if icc and image.mode in SRGB_MODES:
+        # A broken profile: the pixels stay as they are, the profile goes all the same.
+        with contextlib.suppress(ImageCms.PyCMSError, OSError, ValueError):
+            image = ImageCms.profileToProfile(
+                image, ImageCms.ImageCmsProfile(io.BytesIO(icc)), SRGB,
+                outputMode=SRGB_MODES[image.mode],
+            ) or image
+    image.info = {k: v for k, v in image.info.items() if k == "transparency"}
+    return image
 
 
-def _pdf_streams(data: bytes) -> Iterator[bytes]:
-    for match in re.finditer(rb"stream\r?\n(.*?)endstream", data, re.S):
-        try:
-            inflater = zlib.decompressobj()
-            yield inflater.decompress(match.group(1), PDF_STREAM_SCAN_BYTES)
-        except zlib.error:
-            continue
-
-
-def _check_pdf(data: bytes, name: str) -> None:
-    if b"%%EOF" not in data[-2048:] and b"%%EOF" not in data:
-        raise UploadRejected(_l("Tệp PDF «%(name)s» không hoàn chỉnh.", name=name))
-    for chunk in (data, *_pdf_streams(data)):
-        if any(n in PDF_SCRIPT_NAMES for n in _pdf_names(chunk)):
-            raise UploadRejected(
-                _l("Tệp PDF «%(name)s» có chứa mã JavaScript nên không được nhận.", name=name)
-            )
+def _check_pdf(data: bytes, name: str) -> bytes:
+    """The PDF to keep (`competition.pdfs` decides on the parsed document), or a refusal."""
+    try:
+        return pdfs.passive_copy(data)
+    except pdfs.ActivePdf as active:
+        raise UploadRejected(
+            _l("Tệp PDF «%(name)s» có chứa %(what)s nên không được nhận. Hãy lưu lại tệp thành "
+               "PDF thường (ví dụ dùng lệnh In ra PDF) rồi gửi lại.",
+               name=name, what=active.description)
+        ) from None
+    except pdfs.UnreadablePdf:
+        raise UploadRejected(
+            _l("Tệp PDF «%(name)s» bị hỏng, không hoàn chỉnh hoặc được mã hóa nên không "
+               "kiểm tra được.", name=name)
+        ) from None
 
 
 def _check_ooxml(data: bytes, name: str) -> str:

@@ -9,6 +9,7 @@ guesser learns nothing from trying the right one. Every refusal is audited.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 
 from flask import current_app, flash, render_template, request
@@ -21,9 +22,16 @@ from competition.extensions import db, limiter
 from competition.security import wait_seconds
 
 
+def normalised_username(typed: str) -> str:
+    """One name per account however it is typed: composed Unicode (NFKC: a keyboard may send
+    `ă` as `a` + a combining breve, or full-width `ｈｏａａｎ`), case folded, whitespace
+    trimmed and collapsed."""
+    return " ".join(unicodedata.normalize("NFKC", typed).casefold().split())[:64]
+
+
 def typed_username() -> str:
-    """The account an attempt is aimed at, as typed (case folded: `Admin` and `admin` share)."""
-    return request.form.get("username", "").strip().lower()[:64]
+    """The account an attempt is aimed at: `Admin`, ` admin ` and `ADMIN` count as one."""
+    return normalised_username(request.form.get("username", ""))
 
 
 def _account_key() -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -11,10 +13,11 @@ from werkzeug.wrappers import Response
 from competition import audit
 from competition.accounts import bp
 from competition.accounts.forms import LoginForm, PasswordForm
-from competition.accounts.passwords import password_problem
+from competition.accounts.passwords import password_matches, password_problem
 from competition.accounts.throttle import throttled
 from competition.extensions import db, login_manager
 from competition.models import User
+from competition.redirects import local_target
 
 login_manager.login_view = "accounts.login"
 login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
@@ -52,16 +55,9 @@ def language(lang: str) -> Response:
     """The language switch: a preference the browser keeps in a cookie (no server state)."""
     if lang not in current_app.config["LANGUAGES"]:
         abort(404)
-    response = redirect(_safe_next(request.args.get("next")) or url_for("public.index"))
+    response = redirect(local_target(request.args.get("next"), url_for("public.index")))
     response.set_cookie("lang", lang, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
     return response
-
-
-def _safe_next(target: str | None) -> str | None:
-    # Only paths on this site, never another host.
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return None
 
 
 @bp.before_app_request
@@ -82,13 +78,14 @@ def login():
     status = 200
     if form.validate_on_submit():
         user = db.session.scalars(
-            select(User).where(User.username == form.username.data.strip())
+            select(User).where(User.username == unicodedata.normalize(
+                "NFC", form.username.data.strip()))
         ).first()
-        if user is not None and user.active and user.check_password(form.password.data):
+        if password_matches(user, form.password.data):
             login_user(user)
             audit.record("login.success", user, unit_id=user.unit_id, actor=user)
             db.session.commit()
-            return redirect(_safe_next(request.args.get("next")) or home_for(user))
+            return redirect(local_target(request.args.get("next"), home_for(user)))
         audit.record(
             "login.failure", user, actor_name=form.username.data[:64],
             after={"username": form.username.data[:64]},
@@ -104,7 +101,9 @@ def login():
 @bp.route("/dang-xuat", methods=["POST"])
 @login_required
 def logout():
-    audit.record("logout", current_user._get_current_object(), unit_id=current_user.unit_id)
+    user: User = current_user._get_current_object()
+    audit.record("logout", user, unit_id=user.unit_id)
+    user.end_sessions()  # a copy of this cookie (or any other session) stops working too
     db.session.commit()
     logout_user()
     flash(_("Bạn đã đăng xuất."), "info")

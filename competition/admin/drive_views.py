@@ -16,17 +16,27 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from competition import audit, imports, standings
+from competition import audit, drive_copy, imports, standings
 from competition.accounts.access import admin_required
 from competition.admin import bp, services
-from competition.admin.forms import MEASURE_NAMES, BlockForm, CriterionForm, DriveForm, PasteForm, PhaseForm
+from competition.admin.forms import (
+    MEASURE_NAMES,
+    BlockForm,
+    CopyDriveForm,
+    CriterionForm,
+    DriveForm,
+    PasteForm,
+    PhaseForm,
+)
 from competition.extensions import db
-from competition.lifecycle import TransitionError
 from competition.models import Block, Criterion, Drive, Entry, Phase, Unit, User
+from competition.problems import InvalidData
+from competition.security import optional_id
 
 DRIVE_FIELDS = (
     "code", "title", "issuer", "place", "issued_on", "starts_on", "ends_on", "election_day",
-    "freeze_at", "report_deadline_day", "threshold_excellent", "threshold_good", "threshold_passed",
+    "freeze_at", "submissions_close_at", "appeal_days", "report_deadline_day",
+    "threshold_excellent", "threshold_good", "threshold_passed",
     "rank_by", "signer_title", "signer_name", "archive_note",
 )
 # Settings that change live points or classifications (the freeze only changes the public cut).
@@ -125,6 +135,38 @@ def drive_new():
                            missing_members=[]), _status()
 
 
+@bp.route("/dot-thi-dua/sao-chep", methods=["GET", "POST"])
+@admin_required
+def drive_copy_page():
+    """A new drive from an old one's criteria, targets and award rules (no entries)."""
+    form = CopyDriveForm()
+    drives = db.session.scalars(select(Drive).order_by(Drive.starts_on.desc())).all()
+    form.source.choices = [(d.id, f"{d.code} – {d.title[:80]}") for d in drives]
+    if request.method == "GET":
+        active = standings.active_drive()
+        if active is not None:
+            form.source.data = active.id
+            form.issuer.data, form.place.data = active.issuer, active.place
+    if form.validate_on_submit():
+        source = db.get_or_404(Drive, form.source.data)
+        settings = {name: form[name].data if name in form else getattr(source, name)
+                    for name in DRIVE_FIELDS if name != "freeze_at"}
+        settings["code"] = settings["code"].strip()
+        try:
+            drive = drive_copy.copy_drive(source, settings, actor=current_user._get_current_object())
+        except InvalidData:
+            db.session.rollback()
+            form.code.errors.append(_("Mã này đã được dùng cho một đợt thi đua khác."))
+        else:
+            db.session.commit()
+            flash(_("Đã tạo đợt thi đua «%(code)s» từ «%(source)s»: %(criteria)s tiêu chí, "
+                    "%(awards)s hình thức khen thưởng. Đây là đợt đang chạy; hãy thêm các đợt "
+                    "tuyên truyền và sửa những gì khác.", code=drive.code, source=source.code,
+                    criteria=len(drive.criteria), awards=len(drive.award_rules)), "success")
+            return redirect(url_for("admin.drive_settings"))
+    return render_template("admin/drive_copy.html", form=form), _status()
+
+
 @bp.route("/dot-thi-dua/<int:drive_id>/kich-hoat", methods=["POST"])
 @admin_required
 def drive_activate(drive_id: int):
@@ -178,24 +220,6 @@ def drive_settings():
     status = 200 if impact is not None else _status()
     return render_template("admin/drive_form.html", form=form, drive=drive, impact=impact,
                            missing_members=services.units_missing_members(drive)), status
-
-
-@bp.route("/cong-bo", methods=["POST"])
-@admin_required
-def publish():
-    """Publish the final results: the public board leaves the freeze cut-off."""
-    from competition.publication import publish_results
-
-    drive = active_drive_or_404()
-    try:
-        publish_results(drive, current_user._get_current_object())
-    except TransitionError as error:
-        db.session.rollback()
-        abort(error.status, _("Kết quả đã được công bố trước đó.")
-              if error.message == "already_published" else None)
-    db.session.commit()
-    flash(_("Đã công bố kết quả. Bảng xếp hạng công khai hiển thị kết quả cuối cùng."), "success")
-    return redirect(url_for("admin.drive_settings"))
 
 
 # --- Phases ---------------------------------------------------------------
@@ -447,8 +471,7 @@ def criterion_delete(criterion_id: int):
 
 
 def _block_filter() -> int | None:
-    value = request.values.get("block", "")
-    return int(value) if value.isdigit() else None
+    return optional_id(request.values.get("block"))
 
 
 def _grid_page(drive: Drive, *, status: int = 200, **context):
@@ -488,9 +511,9 @@ def targets_save():
     typed, errors, changes = {}, {}, []
     for name, raw in request.form.items():
         parts = name.split("-")
-        if len(parts) != 3 or parts[0] not in ("u", "b") or not (parts[1] + parts[2]).isdigit():
+        if len(parts) != 3 or parts[0] not in ("u", "b"):
             continue
-        kind, owner_id, criterion_id = parts[0], int(parts[1]), int(parts[2])
+        kind, owner_id, criterion_id = parts[0], optional_id(parts[1]), optional_id(parts[2])
         criterion = criteria.get(criterion_id)
         owner = (units if kind == "u" else blocks_by_id).get(owner_id)
         if criterion is None or owner is None:

@@ -22,13 +22,34 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from competition.audit_words import KIND_WORDS
-
 # WTForms' own field messages (a bad date, a bad choice) in the reader's language.
+from competition import clock
+from competition.audit_words import KIND_WORDS
 from competition.entries.forms import DayField, MomentField, VietnameseForm
 from competition.models import Role
+from competition.notifications.addresses import clean_email
 from competition.public.labels import RANK_BY_LABELS as RANK_BY_NAMES
 from competition.scoring import Measure, RankBy
+
+
+class VietnamTimeField(MomentField):
+    """A date and time typed on the Vietnam clock as dd/mm/yyyy HH:MM, kept as an aware UTC moment.
+
+    What the admin types has no zone: it is read as Vietnam time
+    (`clock.from_local`) and shown back the same way, day first whatever the
+    browser's language.
+    """
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        return clock.local(self.data).strftime("%d/%m/%Y %H:%M") if self.data else ""
+
+    def process_formdata(self, valuelist) -> None:
+        super().process_formdata(valuelist)
+        if self.data is not None:
+            self.data = clock.from_local(self.data)
+
 
 CODE = Regexp(r"^[A-Za-z0-9_.\-/ĐđÀ-ỹ]+$", message=_l("Mã chỉ gồm chữ, số và các dấu - _ . /"))
 REQUIRED = _l("Mục này là bắt buộc.")
@@ -68,7 +89,15 @@ class DriveForm(VietnameseForm):
     starts_on = DayField(_l("Ngày bắt đầu"), validators=_required())
     ends_on = DayField(_l("Ngày kết thúc"), validators=_required())
     election_day = DayField(_l("Ngày bầu cử"), validators=[Optional()])
-    freeze_at = MomentField(_l("Thời điểm chốt bảng xếp hạng"), validators=[Optional()])
+    freeze_at = VietnamTimeField(_l("Thời điểm chốt bảng xếp hạng"), validators=[Optional()])
+    submissions_close_at = VietnamTimeField(
+        _l("Hạn cuối gửi kết quả"), validators=[Optional()]
+    )
+    appeal_days = IntegerField(
+        _l("Số ngày nhận khiếu nại sau khi chốt"), default=5,
+        validators=[InputRequired(REQUIRED),
+                    NumberRange(0, 60, _l("Số ngày khiếu nại phải từ 0 đến 60."))],
+    )
     report_deadline_day = IntegerField(
         _l("Hạn báo cáo tháng (ngày của tháng sau)"), default=5,
         validators=[InputRequired(REQUIRED),
@@ -106,6 +135,17 @@ class DriveForm(VietnameseForm):
             raise ValidationError(
                 _l("Các ngưỡng phải giảm dần: xuất sắc ≥ tốt ≥ hoàn thành.")
             )
+
+
+class CopyDriveForm(DriveForm):
+    """A new drive's own settings, and the drive whose rules it takes (thresholds too)."""
+
+    source = SelectField(_l("Sao chép từ đợt"), coerce=int)
+    freeze_at = None
+    report_deadline_day = None
+    threshold_excellent = None
+    threshold_good = None
+    threshold_passed = None
 
 
 class PhaseForm(VietnameseForm):
@@ -176,6 +216,7 @@ class UserForm(VietnameseForm):
                            message=_l("Chỉ dùng chữ thường không dấu, số và các dấu . _ -"))],
     )
     full_name = StringField(_l("Họ và tên"), validators=[Length(max=200)])
+    email = StringField(_l("Email (để nhận thông báo)"), validators=[Length(max=254)])
     role = SelectField(_l("Vai trò"), choices=list(ROLE_NAMES.items()))
     unit_id = SelectField(_l("Đơn vị"), coerce=int)
     active = BooleanField(_l("Đang hoạt động"), default=True)
@@ -184,6 +225,14 @@ class UserForm(VietnameseForm):
     def validate_unit_id(self, field) -> None:
         if self.role.data == Role.UNIT and not field.data:
             raise ValidationError(_l("Cán bộ đơn vị phải thuộc một đơn vị."))
+
+    def validate_email(self, field) -> None:
+        try:
+            field.data = clean_email(field.data)
+        except ValueError:
+            raise ValidationError(
+                _l("Địa chỉ email không hợp lệ (ví dụ đúng: ten@ldld.caobang.vn).")
+            ) from None
 
 
 class ImportForm(VietnameseForm):

@@ -16,9 +16,10 @@ from competition.admin.forms import UnitForm, UserForm
 from competition.extensions import db
 from competition.imports import _free_slug, slugify
 from competition.models import Role, Unit, User
+from competition.security import optional_id, page_number
 
 UNIT_FIELDS = ("code", "name", "kind", "parent_id", "block_id", "member_count", "place", "active")
-USER_FIELDS = ("full_name", "role", "unit_id", "active", "must_change_password")
+USER_FIELDS = ("full_name", "email", "role", "unit_id", "active", "must_change_password")
 
 # --- Units ----------------------------------------------------------------
 
@@ -44,8 +45,8 @@ def _unit_form(unit: Unit | None):
     form.block_id.choices = [(0, _("— Không xếp hạng —"))] + [
         (b.id, b.name) for b in _ordered_blocks()
     ]
-    if request.method == "GET" and unit is None and request.args.get("parent", "").isdigit():
-        form.parent_id.data = int(request.args["parent"])
+    if request.method == "GET" and unit is None and optional_id(request.args.get("parent")):
+        form.parent_id.data = optional_id(request.args.get("parent"))
     if form.validate_on_submit():
         code = form.code.data.strip()
         if db.session.scalar(select(Unit.id).where(Unit.code == code, Unit.id != (unit.id if unit else 0))):
@@ -107,7 +108,7 @@ def users():
         query = query.outerjoin(Unit, User.unit_id == Unit.id).where(
             or_(User.username.ilike(like), User.full_name.ilike(like), Unit.name.ilike(like))
         )
-    page = db.paginate(query, per_page=50, error_out=False)
+    page = db.paginate(query, page=page_number(), per_page=50, error_out=False)
     return render_template("admin/users.html", page=page, role=role, search=search)
 
 
@@ -134,12 +135,13 @@ def _user_form(user: User | None):
                 db.session.add(user)
             user.username = username
             user.full_name = form.full_name.data.strip()
+            user.email = form.email.data
             user.role = form.role.data
             user.unit_id = form.unit_id.data or None
             user.must_change_password = form.must_change_password.data
             if before and before["active"] and not form.active.data:
                 # A deactivated account is signed out everywhere at once.
-                user.session_token = services.new_session_token()
+                user.end_sessions()
             user.active = form.active.data
             db.session.flush()
             old, new = audit.changes(before, {name: getattr(user, name) for name in USER_FIELDS})

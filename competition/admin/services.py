@@ -258,11 +258,6 @@ def new_password() -> str:
     return "".join(secrets.choice(alphabet) for _ in range(12))
 
 
-def new_session_token() -> str:
-    """A fresh session token: every session that carried the old one is signed out."""
-    return secrets.token_hex(16)
-
-
 # --- Uploads kept between the dry run and the commit ----------------------
 
 STAGED_KEY = "admin_staged_uploads"

@@ -45,9 +45,38 @@ SCHEMAS: dict[str, Any] = {
                        "description": "True between the freeze and the publication of the results: "
                                       "the numbers are as of freeze_at."},
             "as_of": {"type": "string", "format": "date-time"},
-            "standings_version": {"type": "integer"},
+            "standings_version": {"type": ["integer", "null"],
+                                  "description": "Counter of the live board; null from the freeze "
+                                                 "on, when the numbers are held."},
             "rank_by": {"type": "string", "enum": ["total", "percent"],
                         "description": "what a block is ranked on first"},
+            "result": {"type": ["object", "null"],
+                       "description": "The official result in force (number, sha256, "
+                                      "published_at), or null."},
+        },
+    },
+    "Results": {
+        "type": "object",
+        "properties": {
+            "drive": {"allOf": [_ref("Drive")], "properties": {"slug": {"type": "string"}}},
+            "current": {"type": ["object", "null"], "description":
+                        "The snapshot in force: number, published_at, sha256 and payload. "
+                        "sha256 is the hex SHA-256 of the payload serialised as JSON with "
+                        "sorted keys, no spaces and UTF-8 text (ensure_ascii off)."},
+            "history": {"type": "array", "description":
+                        "Every snapshot, newest first: number, published_at, sha256, "
+                        "withdrawn_at and the public withdraw_reason."},
+            "decision": {"type": ["object", "null"], "description": "The commendation decision "
+                         "(null until it is issued).", "properties": {
+                             "number": {"type": "string"}, "date": DATE,
+                             "signer_title": {"type": "string"},
+                             "signer_name": {"type": "string"}}},
+            "awards": {"type": "array", "items": {"type": "object", "properties": {
+                "code": {"type": "string"}, "name": {"type": "string"},
+                "level": {"type": "string"},
+                "units": {"type": "array", "items": {"type": "object", "properties": {
+                    "code": {"type": "string"}, "name": {"type": "string"},
+                    "block": {"type": "string"}, "rank": {"type": "integer"}}}}}}},
         },
     },
     "CriterionScore": {
@@ -130,6 +159,14 @@ SCHEMAS: dict[str, Any] = {
             "items": {"type": "array", "items": _ref("Activity")},
         },
     },
+    "DriveList": {
+        "type": "object",
+        "properties": {"drives": {"type": "array", "items": {"type": "object", "properties": {
+            "code": {"type": "string"}, "title": {"type": "string"}, "slug": {"type": "string"},
+            "starts_on": DATE, "active": {"type": "boolean"},
+            "url": {"type": "string", "format": "uri"},
+            "results": {"type": "string", "format": "uri"}}}}},
+    },
     "OpenAPI": {"type": "object"},
     "Error": {
         "type": "object",
@@ -179,12 +216,31 @@ PATHS: dict[str, Any] = {
         "responses": {"200": _ok("PropagandaPage", "One page of activities."),
                       "304": NOT_MODIFIED, "400": ERROR, "404": ERROR},
     }},
+    "/results": {"get": {
+        "operationId": "results",
+        "summary": "The official result: the published snapshot in force, every earlier one, "
+                   "and the awards of the decision.",
+        "responses": {"200": _ok("Results", "The result in force."), "304": NOT_MODIFIED,
+                      "404": ERROR},
+    }},
+    "/drives": {"get": {
+        "operationId": "drives",
+        "summary": "Every drive on record, newest first, with its addresses.",
+        "responses": {"200": _ok("DriveList", "The drives.")},
+    }},
     "/openapi.json": {"get": {
         "operationId": "openapi",
         "summary": "This description.",
         "responses": {"200": _ok("OpenAPI", "The OpenAPI 3.1 document.")},
     }},
 }
+
+
+DRIVE_PARAMETER = _query("drive", "A drive on record by its slug (see /drives); "
+                         "default: the active drive.")
+for _path in ("/leaderboard", "/units/{code}", "/propaganda", "/results"):
+    _operation = PATHS[_path]["get"]
+    _operation["parameters"] = [*_operation.get("parameters", []), DRIVE_PARAMETER]
 
 
 def openapi_document() -> dict:

@@ -19,13 +19,15 @@ from sqlalchemy import select
 from competition import history, scoring, standings
 from competition.api import bp
 from competition.api.openapi import openapi_document
+from competition.commendation import official, services
 from competition.entry_rules import CHANNEL_NAMES
 from competition.extensions import db
-from competition.models import Drive, Entry, Unit
+from competition.models import Drive, Entry, ResultSnapshot, Unit
 from competition.public import queries
 from competition.public.freshness import conditional, current_drive, current_perspective
 from competition.public.labels import CLASSIFICATION_LABELS
 from competition.public.views import declared_standing
+from competition.results import current_snapshot, snapshots
 
 PLACES = Decimal("0.0001")
 CENT = Decimal("0.01")
@@ -70,8 +72,22 @@ def drive_json(drive: Drive) -> dict:
         "frozen": view.frozen,
         "rank_by": drive.rank_by,
         "as_of": moment(history.moment_of(view.cutoff)),
-        "standings_version": standings.current_version(drive.id),
+        # The live board's counter; null from the freeze on, when what the API shows is
+        # held (it moves only through appeals, listed in the change log; ETags still change).
+        "standings_version": None if view.cutoff else standings.current_version(drive.id),
+        "result": _snapshot_json(current_snapshot(drive), payload=False),
     }
+
+
+def _snapshot_json(snapshot: ResultSnapshot | None, payload: bool = True) -> dict | None:
+    if snapshot is None:
+        return None
+    found = {"number": snapshot.number, "published_at": moment(snapshot.published_at),
+             "sha256": snapshot.sha256, "withdrawn_at": moment(snapshot.withdrawn_at),
+             "withdraw_reason": snapshot.withdraw_reason}
+    if payload:
+        found["payload"] = snapshot.payload
+    return found
 
 
 def criterion_json(score: scoring.CriterionScore) -> dict:
@@ -140,7 +156,7 @@ def unit(code: str):
     if standing is None:
         abort(404, _("Không có đơn vị xếp hạng mang mã này."))
     series = history.points_over_time(drive, view.cutoff, [standing])
-    declared = declared_standing(drive, found)
+    declared = declared_standing(drive, found, view.cutoff)
     phases = {p.code: p.name for p in drive.phases}
     return jsonify({
         "drive": drive_json(drive),
@@ -201,3 +217,42 @@ def propaganda():
 @conditional(public_only=True)
 def openapi():
     return jsonify(openapi_document())
+
+
+@bp.route("/results")
+@conditional(public_only=True)
+def results():
+    """The official result: the published snapshot in force (verbatim, so anyone can recompute
+    its SHA-256 from `payload`; null before publication or after a withdrawal), every earlier
+    publication, and the awards of the issued decision."""
+    drive = _drive()
+    result = official.official_result(drive)
+    decision = result.decision if result is not None else None
+    return jsonify({
+        "drive": {**drive_json(drive), "slug": drive.slug},
+        "current": _snapshot_json(current_snapshot(drive)),
+        "history": [_snapshot_json(s, payload=False) for s in snapshots(drive)],
+        "decision": None if decision is None else {
+            "number": decision.decision_number, "date": moment(decision.decision_date),
+            "signer_title": decision.signer_title, "signer_name": decision.signer_name,
+        },
+        "awards": [
+            {"code": rule.code, "name": rule.name, "level": rule.level,
+             "units": [{"code": i.unit.code, "name": i.unit.name, "block": i.block_code,
+                        "rank": i.rank} for i in items]}
+            for rule, items in (services.awarded(decision).items() if decision else [])
+        ],
+    })
+
+
+@bp.route("/drives")
+@conditional(public_only=True)
+def drives():
+    """Every drive on record, newest first, with the address of its pages and its results."""
+    return jsonify({"drives": [
+        {"code": d.code, "title": d.title, "slug": d.slug, "starts_on": moment(d.starts_on),
+         "active": d.is_active,
+         "url": url_for("public.index", drive_slug=d.slug, _external=True),
+         "results": url_for("api.results", drive=d.slug, _external=True)}
+        for d in queries.drives_on_record()
+    ]})

@@ -23,14 +23,21 @@ from werkzeug.datastructures import FileStorage
 
 from competition import audit, lifecycle, scoring, standings, uploads
 from competition.clock import now
+from competition.entries import form_tokens
 from competition.entries.forms import EntryForm
 from competition.entry_rules import CHANNEL_NAMES, entry_problems
 from competition.extensions import db
 from competition.formatting import moment
 from competition.models import Criterion, Drive, Entry, EntryStatus, Evidence, Unit, User
-from competition.security import database_id
+from competition.results import lock
+from competition.security import database_id, optional_id
 
 EDITABLE = (EntryStatus.DRAFT, EntryStatus.RETURNED)
+
+
+def editable_by_unit(entry: Entry) -> bool:
+    """Whether the unit's reporter may still change the entry (never a staff-only one)."""
+    return entry.status in EDITABLE and not entry.criterion.entered_by_staff
 
 TRANSITION_MESSAGES = {
     "wrong_state": _l("Kết quả không ở trạng thái cho phép thao tác này."),
@@ -39,6 +46,13 @@ TRANSITION_MESSAGES = {
     "conflict_of_interest": _l("Bạn không được thẩm định kết quả của đơn vị mình hoặc đơn vị "
                                "cấp dưới."),
     "forbidden": _l("Bạn không có quyền thực hiện thao tác này."),
+    "staff_only": _l("Kết quả này thuộc tiêu chí do tổ thẩm định ghi nhận (trừ điểm); đơn vị "
+                     "không được sửa, xóa hay gửi lại."),
+    "results_published": lock.MESSAGE,
+    "submissions_closed": _l("Đã hết hạn gửi kết quả của đợt thi đua: đơn vị chỉ còn trả lời các "
+                             "kết quả bị trả lại, trước thời điểm chốt."),
+    "decided_before_freeze": _l("Bảng xếp hạng đã chốt: quyết định đưa ra trước thời điểm chốt "
+                                "chỉ thay đổi được qua khiếu nại."),
 }
 
 
@@ -63,7 +77,8 @@ STATUS_NAMES = {
 
 def parse_version(raw: str | None) -> int:
     """The version a form was drawn from; a form without one is refused as stale."""
-    return int(raw) if raw and raw.isdigit() else -1
+    version = optional_id(raw)
+    return -1 if version is None else version
 
 
 def parse_selection(values: Sequence[str]) -> dict[int, int]:
@@ -207,26 +222,33 @@ def save_entry(
     *,
     submit: bool,
     expected_version: int | None = None,
+    form_token: str | None = None,
 ) -> None:
     """Write the entry, its evidence and audit events, optionally submit, commit, place files.
 
-    Raises `lifecycle.TransitionError` (a stale form is a `Conflict`), with
-    nothing written and no file left behind.
+    Raises `lifecycle.TransitionError` (a stale form is a `Conflict`) or
+    `form_tokens.FormAlreadyUsed` (a new-entry form sent twice), with nothing
+    written and no file left behind.
     """
     creating = entry.id is None
     with uploads.staging() as staged:
         try:
+            lifecycle.require_staff_for_staff_entries(
+                entry, actor, form.criterion_info.get(form.criterion.data))
             if not creating:
                 lifecycle.check_version(entry, expected_version)
                 if entry.status not in EDITABLE:
                     raise lifecycle.TransitionError("wrong_state")
+            use = form_tokens.claim(form_token, actor) if creating else None
             before = None if creating else audit.entry_snapshot(entry)
             _assign(entry, form)
+            lifecycle.require_submissions_open(entry)
             entry.updated_at = now()
             if creating:
                 entry.created_by = actor
                 db.session.add(entry)
             db.session.flush()
+            form_tokens.record(use, entry)
             after = audit.entry_snapshot(entry)
             if creating:
                 audit.record("entry.create", entry, unit_id=entry.unit_id, after=after, actor=actor)
@@ -256,8 +278,8 @@ def _change_evidence(
 ) -> None:
     added: list[Evidence] = []
     if not creating:
-        public = {int(v) for v in request.form.getlist("public_evidence") if v.isdigit()}
-        removed = {int(v) for v in request.form.getlist("remove_evidence") if v.isdigit()}
+        public = {optional_id(v) for v in request.form.getlist("public_evidence")} - {None}
+        removed = {optional_id(v) for v in request.form.getlist("remove_evidence")} - {None}
         for evidence in list(entry.evidence):
             if evidence.id in removed:
                 audit.record("evidence.remove", evidence, unit_id=entry.unit_id,
@@ -285,6 +307,7 @@ def _change_evidence(
 def delete_draft(entry: Entry, actor: User, expected_version: int | None) -> None:
     """A draft (never seen by a judge) may go, with its files, after the commit."""
     with uploads.staging() as staged:
+        lifecycle.require_staff_for_staff_entries(entry, actor)
         lifecycle.check_version(entry, expected_version)
         if entry.status != EntryStatus.DRAFT:
             raise lifecycle.TransitionError("wrong_state")
@@ -392,9 +415,9 @@ def dashboard(drive: Drive, unit: Unit) -> dict[str, Any]:
                 missing_to_target(criterion, now_score, unit.member_count),
             ))
     block_size = len(board.get(unit.block.code, [])) if unit.block else 0
-    returned = db.session.scalars(
+    returned = [entry for entry in db.session.scalars(
         select(Entry).where(Entry.unit_id == unit.id, Entry.status == EntryStatus.RETURNED)
         .order_by(Entry.decided_at.desc())
-    ).all()
+    ) if not entry.criterion.entered_by_staff]  # staff answer their own returned penalties
     return {"live": live, "projected": projected, "lines": lines, "block_size": block_size,
             "returned": returned}

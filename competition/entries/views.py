@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 
 from competition import lifecycle, standings, uploads
 from competition.accounts.access import reporter_required
-from competition.entries import bp
+from competition.entries import bp, form_tokens
 from competition.entries import services as svc
 from competition.entries.forms import EntryForm, VersionForm
 from competition.extensions import db
@@ -81,7 +81,7 @@ def index():
     return render_template(
         "entries/index.html", drive=drive, unit=unit, page=page, chosen=chosen,
         criteria=standings.scored_criteria(drive), months=svc.month_choices(drive),
-        statuses=svc.STATUS_NAMES, bulk=VersionForm(),
+        statuses=svc.STATUS_NAMES, bulk=VersionForm(), editable=svc.editable_by_unit,
     )
 
 
@@ -106,14 +106,21 @@ def create():
     svc.prepare(form, drive, svc.reportable_criteria(drive))
     if request.method == "GET":
         form.criterion.data = request.args.get("criterion", type=database_id)
+        form.form_token.data = form_tokens.new_token()
         return _render_form(form, drive, None)
-    checked = svc.form_is_valid(form, drive)
-    if checked.status != 200:
-        return _render_form(form, drive, None, checked.status)
+    token = form_tokens.valid(form.form_token.data)
     entry = Entry(unit=unit)
     submit = request.form.get("action") == "submit"
     try:
-        svc.save_entry(entry, form, checked, _me(), submit=submit)
+        form_tokens.refuse_if_used(token, _me())
+        checked = svc.form_is_valid(form, drive)
+        if checked.status != 200:
+            return _render_form(form, drive, None, checked.status)
+        svc.save_entry(entry, form, checked, _me(), submit=submit, form_token=token)
+    except form_tokens.FormAlreadyUsed as used:
+        return form_tokens.second_submission(
+            url_for("entries.show", entry_id=used.entry_id) if used.entry_id
+            else url_for("entries.index"))
     except lifecycle.TransitionError as error:
         _refuse(error)
     except uploads.UploadRejected as refused:
@@ -127,7 +134,7 @@ def create():
 def show(entry_id: int):
     entry = _my_entry(entry_id)
     return render_template("entries/show.html", entry=entry, action_form=VersionForm(),
-                           editable=entry.status in svc.EDITABLE,
+                           editable=svc.editable_by_unit(entry),
                            statuses=svc.STATUS_NAMES, history=svc.history(entry))
 
 
@@ -136,6 +143,10 @@ def show(entry_id: int):
 def edit(entry_id: int):
     drive = standings.require_active_drive()
     entry = _my_entry(entry_id)
+    try:
+        lifecycle.require_staff_for_staff_entries(entry, _me())
+    except lifecycle.TransitionError as error:
+        _refuse(error)
     if entry.status not in svc.EDITABLE:
         abort(409, _("Kết quả đã gửi, đã xác nhận hoặc không được công nhận thì không sửa được."))
     form = EntryForm()
@@ -221,7 +232,9 @@ def evidence(evidence_id: int) -> Response:
     if item is None or not item.is_file:
         abort(404)
     entry = item.entry
-    public = item.is_public and entry.status == EntryStatus.VERIFIED
+    # Public once verified, and from the freeze only if it counts as of the freeze.
+    public = item.is_public and standings.is_counted(
+        entry, standings.public_cutoff(entry.criterion.drive))
     if not public and not can_see_entry(current_user, entry):
         abort(404)
     try:

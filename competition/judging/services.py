@@ -25,7 +25,9 @@ from competition.models import (
     User,
 )
 from competition.permissions import can_judge
+from competition.results import calendar
 from competition.scoring import Measure
+from competition.security import optional_id
 
 # The queue's filters: the request argument, the column it filters, how a value is named.
 FACETS = {
@@ -144,8 +146,8 @@ def assess(
         if not key.startswith("points-") or not raw.strip():
             continue
         _prefix, unit_id, criterion_id = (key.split("-") + ["", ""])[:3]
-        unit = units.get(int(unit_id)) if unit_id.isdigit() else None
-        criterion = criteria.get(int(criterion_id)) if criterion_id.isdigit() else None
+        unit = units.get(optional_id(unit_id))
+        criterion = criteria.get(optional_id(criterion_id))
         if unit is None or criterion is None:
             errors[key] = str(_l("Ô chấm điểm không hợp lệ."))
             continue
@@ -173,6 +175,11 @@ def assess(
         before = {"points": mine.points, "comment": mine.comment} if mine else None
         if mine and Decimal(mine.points) == points and mine.comment == comment:
             continue
+        if mine and calendar.is_past_freeze(drive) and mine.assessed_at <= drive.freeze_at:
+            # The score of record at the freeze changes only through an appeal.
+            raise GridError({f"points-{unit.id}-{criterion.id}": str(_l(
+                "Bảng xếp hạng đã chốt: điểm chấm trước thời điểm chốt chỉ thay đổi được qua "
+                "khiếu nại."))}, 409)
         if mine is None:
             mine = Assessment(unit=unit, criterion=criterion, judge=judge)
             db.session.add(mine)

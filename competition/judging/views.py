@@ -9,14 +9,16 @@ from sqlalchemy import select
 
 from competition import lifecycle, standings, uploads
 from competition.accounts.access import staff_required
+from competition.entries import form_tokens
 from competition.entries import services as entry_services
 from competition.entries.forms import PenaltyForm, VersionForm
 from competition.extensions import db
 from competition.judging import bp
 from competition.judging import services as svc
 from competition.judging.forms import DecisionForm, GridForm
-from competition.models import Block, Entry, Unit, User
+from competition.models import AppealStatus, Block, Entry, Unit, User
 from competition.permissions import can_judge
+from competition.results import appeals
 from competition.security import database_id
 
 ACTIONS = {
@@ -52,8 +54,9 @@ def queue():
     page = db.paginate(query, page=request.args.get("page", 1, type=database_id),
                        per_page=current_app.config["ENTRIES_PER_PAGE"], error_out=False)
     allowed = {entry.id: can_judge(current_user, entry.unit) for entry in page.items}
+    waiting = [a for a in appeals.open_first(drive.id) if a.status == AppealStatus.OPEN]
     return render_template("judging/queue.html", page=page, facets=facets, chosen=chosen,
-                           allowed=allowed, bulk=VersionForm())
+                           allowed=allowed, bulk=VersionForm(), appeals=waiting)
 
 
 def _render_entry(entry: Entry, forms: dict[str, DecisionForm] | None = None,
@@ -210,7 +213,13 @@ def penalty():
             **entry_services.form_context(form, drive)), status
 
     if request.method == "GET":
+        form.form_token.data = form_tokens.new_token()
         return page()
+    token = form_tokens.valid(form.form_token.data)
+    try:
+        form_tokens.refuse_if_used(token, judge)
+    except form_tokens.FormAlreadyUsed as used:
+        return _penalty_sent_twice(used)
     checked = entry_services.form_is_valid(form, drive)
     unit = db.session.get(Unit, form.unit.data) if form.unit.data else None
     if unit is not None and not can_judge(judge, unit):
@@ -219,10 +228,18 @@ def penalty():
         return page(checked.status)
     new = Entry(unit=unit)
     try:
-        entry_services.save_entry(new, form, checked, judge, submit=True)
+        entry_services.save_entry(new, form, checked, judge, submit=True, form_token=token)
+    except form_tokens.FormAlreadyUsed as used:
+        return _penalty_sent_twice(used)
     except lifecycle.TransitionError as error:
         abort(error.status, entry_services.transition_message(error))
     except uploads.UploadRejected as refused:
         abort(refused.status, str(refused.message))
     flash(_("Đã ghi nhận vi phạm; kết quả đang chờ xác nhận."), "success")
     return redirect(url_for("judging.entry", entry_id=new.id))
+
+
+def _penalty_sent_twice(used: form_tokens.FormAlreadyUsed):
+    return form_tokens.second_submission(
+        url_for("judging.entry", entry_id=used.entry_id) if used.entry_id
+        else url_for("judging.queue"))

@@ -19,33 +19,35 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime
 from functools import lru_cache, wraps
 from typing import Any
 
-from flask import Response, g, make_response, request, session
+from flask import Response, abort, g, make_response, request, session
 from flask_babel import get_locale
 from flask_login import current_user
-from sqlalchemy import Row, Select, func, select
+from sqlalchemy import Row, Select, bindparam, func, select
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.http import is_resource_modified
 
-from competition import cache, standings
+from competition import cache, clock, standings
 from competition.clock import now
 from competition.extensions import db
 from competition.models import AuditEvent, Drive
 from competition.public.perspective import Perspective, perspective, signed_in
 
 
-@lru_cache(maxsize=1)
-def _drive_and_last_change() -> Select:
+@lru_cache(maxsize=2)
+def _drive_and_last_change(by_slug: bool = False) -> Select:
     """Built once per process: building the statement costs as much as running it.
 
-    The drive table's columns (not the entity), so it runs on a bare connection.
+    The drive table's columns (not the entity), so it runs on a bare connection;
+    the active drive, or (`by_slug`) the archived drive named in the URL.
     """
-    active = standings.active_drive_select()
-    return active.with_only_columns(*Drive.__table__.columns).add_columns(
+    chosen = (select(Drive).where(Drive.slug == bindparam("slug")) if by_slug
+              else standings.active_drive_select())
+    return chosen.with_only_columns(*Drive.__table__.columns).add_columns(
         select(func.max(AuditEvent.at)).scalar_subquery()
     )
 
@@ -61,7 +63,10 @@ def _drive_from(row: Row) -> Drive:
 
 
 def current_drive() -> Drive | None:
-    """The active drive, read once per request, fresh, with the time of the last audited change.
+    """The page's drive, read once per request, fresh, with the time of the last audited change.
+
+    The active drive, or the one the archive address names (`g.drive_slug`:
+    an unknown slug is 404).
 
     One statement on a connection of its own in autocommit (no BEGIN and
     ROLLBACK around it: on PostgreSQL three round trips become one), and the
@@ -69,8 +74,12 @@ def current_drive() -> Drive | None:
     read and nothing else.
     """
     if "thidua_drive" not in g:
+        slug = g.get("drive_slug")
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            row = connection.execute(_drive_and_last_change()).first()
+            row = connection.execute(_drive_and_last_change(slug is not None),
+                                     {"slug": slug} if slug is not None else {}).first()
+        if row is None and slug is not None:
+            abort(404)
         g.thidua_drive, g.thidua_last_change = (
             (_drive_from(row), row[-1]) if row is not None else (None, None))
         if g.thidua_drive is not None:
@@ -87,9 +96,10 @@ def _etag(version: int, view_point: Perspective) -> str:
     # Signed-in pages name the reader in the header.
     reader = current_user.get_id() if signed_in() else ""
     parts = [
-        str(version), request.endpoint or "", repr(sorted((request.view_args or {}).items())),
+        str(g.thidua_drive.id), str(version), g.get("drive_slug") or "",
+        request.endpoint or "", repr(sorted((request.view_args or {}).items())),
         repr(sorted(request.args.items(multi=True))), str(get_locale()), view_point.key,
-        now().date().isoformat(), reader,
+        clock.today().isoformat(), reader,
     ]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
 
@@ -97,13 +107,13 @@ def _etag(version: int, view_point: Perspective) -> str:
 def _last_modified(drive: Drive) -> datetime:
     """The latest of: the last audited change, the start of today, the freeze once reached."""
     moment = now()
-    candidates = [datetime.combine(moment.date(), time.min)]
+    candidates = [clock.start_of_day(clock.local_day(moment))]
     latest_event = g.thidua_last_change
     if latest_event is not None:
         candidates.append(latest_event)
     if drive.freeze_at is not None and drive.freeze_at <= moment:
         candidates.append(drive.freeze_at)
-    # Times are the server's local time; HTTP speaks UTC, to the second.
+    # HTTP speaks UTC, to the second.
     return max(candidates).astimezone(UTC).replace(microsecond=0)
 
 
@@ -122,7 +132,7 @@ KEPT_HEADERS = ("Content-Type", "Content-Disposition")
 # argument (free-text search `q`, a made-up one) is still answered, but not kept in the
 # shared cache, so nobody can fill the cache by inventing URLs.
 CACHED_ARGUMENTS = frozenset({"page", "per_page", "parent", "phase", "channel", "unit", "from", "to",
-                              "block"})
+                              "block", "drive"})
 
 
 def _shared(public_only: bool) -> bool:

@@ -30,6 +30,7 @@ from competition.models import (
     Phase,
     Unit,
 )
+from competition.security import optional_id
 
 MAX_PER_PAGE = 100
 T = TypeVar("T")
@@ -69,7 +70,8 @@ class PropagandaFilter:
 def _whole(value: str, default: int) -> int | None:
     if value == "":
         return default
-    return int(value) if value.isdigit() and 0 < int(value) < 1_000_000 else None
+    number = optional_id(value)
+    return number if number is not None and number < 1_000_000 else None
 
 
 def _day(value: str) -> date | None | str:
@@ -127,7 +129,7 @@ def _verified(drive: Drive, cutoff: datetime | None, propaganda: bool = True) ->
     if propaganda:
         query = query.where(Criterion.is_propaganda.is_(True))
     if cutoff is not None:
-        query = query.where(Entry.verified_at <= cutoff)
+        query = query.where(standings.counted_by(cutoff))
     return query
 
 
@@ -282,3 +284,22 @@ def unit_entries(drive: Drive, unit: Unit, cutoff: datetime | None, page: int,
         .limit(per_page).offset((page - 1) * per_page)
     ).all()
     return Page(list(items), total, page, per_page)
+
+
+@dataclass(frozen=True)
+class DriveLink:
+    """A drive on record, as the drive switcher lists it."""
+
+    code: str
+    title: str
+    slug: str
+    starts_on: date
+    is_active: bool
+
+
+def drives_on_record() -> list[DriveLink]:
+    """Every drive, newest first: past drives keep their pages at /dot/<slug>/."""
+    rows = db.session.execute(
+        select(Drive.code, Drive.title, Drive.slug, Drive.starts_on, Drive.is_active)
+        .order_by(Drive.starts_on.desc(), Drive.id.desc()))
+    return [DriveLink(*row) for row in rows]

@@ -7,22 +7,26 @@ freeze until publication) for everyone, the live board for staff.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from competition import history, standings, tables
+from competition import clock, history, standings, tables
 from competition.cache import cached
 from competition.clock import today
+from competition.commendation import official
 from competition.entry_rules import CHANNEL_NAMES
 from competition.extensions import db
 from competition.imports import slugify
 from competition.models import Unit
-from competition.public import bp, charts, queries, rules
+from competition.public import charts, queries, route, rules
 from competition.public.freshness import conditional, current_drive, current_perspective
 from competition.public.labels import CLASSIFICATION_LABELS
+from competition.reports.docx import docx_bytes
+from competition.reports.pdf import PdfUnavailable, docx_to_pdf
+from competition.results import public_record
 from competition.security import database_id
 
 TOP_UNITS = 5
@@ -62,10 +66,14 @@ def _common(drive) -> dict:
             (e for e in EVIDENCE_ENDPOINTS if e in current_app.view_functions), None
         ),
         "moment": history.moment_of(view_point.cutoff),
+        "drives": queries.drives_on_record(),
+
+
+        "result": public_record(drive),
     }
 
 
-@bp.route("/")
+@route("/")
 @conditional()
 def index():
     drive = current_drive()
@@ -113,8 +121,8 @@ def _name_key(text: str) -> str:
     return slugify(text) if any(ch.isalnum() for ch in text) else ""
 
 
-@bp.route("/bang-xep-hang")
-@bp.route("/bang-xep-hang/<block_code>")
+@route("/bang-xep-hang")
+@route("/bang-xep-hang/<block_code>")
 @conditional()
 def leaderboard(block_code: str | None = None):
     """One page of a block's board, filtered by district and name; ranks stay the whole block's.
@@ -183,7 +191,7 @@ def leaderboard_table(drive, rows, criteria) -> tuple[list[str], list[list]]:
     return header, body
 
 
-@bp.route("/bang-xep-hang/<block_code>.<fmt>")
+@route("/bang-xep-hang/<block_code>.<fmt>")
 @conditional()
 def leaderboard_download(block_code: str, fmt: str):
     if fmt not in ("csv", "xlsx"):
@@ -194,7 +202,7 @@ def leaderboard_download(block_code: str, fmt: str):
     block = next(b for b in standings.blocks() if b.code == block_code)
     moment = history.moment_of(current_perspective().cutoff)
     return tables.table_download(
-        f"bang-xep-hang-{block_code}-{moment:%Y%m%d}.{fmt}", header, body, block.name
+        f"bang-xep-hang-{block_code}-{clock.local(moment):%Y%m%d}.{fmt}", header, body, block.name
     )
 
 
@@ -205,13 +213,17 @@ def _ranked_unit(slug: str) -> Unit:
     return unit
 
 
-def declared_standing(drive, unit: Unit):
-    """The unit's total if every submitted entry were verified as reported (cached per version)."""
-    key = f"declared:{drive.id}:{standings.current_version(drive.id)}:{unit.code}:{today()}"
-    return cached(key, lambda: standings.projected_standing(drive, unit))
+def declared_standing(drive, unit: Unit, cutoff: datetime | None):
+    """The unit's total if every submitted entry were verified as reported (cached per version).
+
+    From the freeze on it is as of the freeze, like every other public number.
+    """
+    moment = cutoff.isoformat() if cutoff else "live"
+    key = f"declared:{drive.id}:{standings.current_version(drive.id)}:{unit.code}:{moment}:{today()}"
+    return cached(key, lambda: standings.projected_standing(drive, unit, cutoff))
 
 
-@bp.route("/don-vi-thi-dua/<slug>")
+@route("/don-vi-thi-dua/<slug>")
 @conditional()
 def unit(slug: str):
     drive = _drive_or_empty()
@@ -233,7 +245,7 @@ def unit(slug: str):
         unit=unit,
         standing=standing,
         block_size=len(board[unit.block.code]),
-        declared=declared_standing(drive, unit),
+        declared=declared_standing(drive, unit, view.cutoff),
         criteria={c.code: c for c in standings.scored_criteria(drive)},
         series=series,
         series_chart=charts.series_chart(series, [standing.unit]),
@@ -244,7 +256,7 @@ def unit(slug: str):
     )
 
 
-@bp.route("/the-le")
+@route("/the-le")
 @conditional()
 def rules_page():
     """"Thể lệ và cách tính điểm": the drive's rules, generated from its data."""
@@ -257,7 +269,7 @@ def rules_page():
     )
 
 
-@bp.route("/tuyen-truyen")
+@route("/tuyen-truyen")
 @conditional()
 def propaganda():
     drive = _drive_or_empty()
@@ -297,7 +309,7 @@ def _ranked_units(units: dict[str, queries.UnitInfo]) -> list[queries.UnitInfo]:
     return sorted((units[u.code] for u in standings.ranked_units()), key=lambda u: u.name)
 
 
-@bp.route("/nhat-ky-xep-hang")
+@route("/nhat-ky-xep-hang")
 @conditional()
 def changes():
     drive = _drive_or_empty()
@@ -313,3 +325,35 @@ def changes():
         total=total,
         page_link=lambda n: url_for("public.changes", page=n),
     )
+
+
+@route("/ket-qua")
+@conditional()
+def results():
+    """The official result: the published snapshot per block, and the awards once decided."""
+    drive = _drive_or_empty()
+    return render_template("public/results.html", **_common(drive),
+                           result=official.official_result(drive))
+
+
+@route("/ket-qua.<fmt>")
+@conditional()
+def results_download(fmt: str):
+    if fmt not in ("csv", "xlsx", "pdf"):
+        abort(404)
+    drive = _drive_or_empty()
+    result = official.official_result(drive)
+    if result is None:
+        abort(404, _("Kết quả chính thức chưa được công bố."))
+    name = f"ket-qua-{drive.slug}-lan-{result.number}"
+    if fmt == "pdf":
+        try:
+            content = docx_to_pdf(docx_bytes(official.result_document(result)), name)
+        except PdfUnavailable:
+            abort(503, _("Máy chủ chưa cài LibreOffice nên chưa tạo được PDF; hãy tải CSV hoặc "
+                         "XLSX."))
+        response = tables.download(content, f"{name}.pdf")
+        response.mimetype = "application/pdf"
+        return response
+    header, body = official.result_table(result)
+    return tables.table_download(f"{name}.{fmt}", header, body, _("Kết quả chính thức"))

@@ -16,6 +16,7 @@ from decimal import Decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from competition import clock
 from competition.models import Drive, Unit, UnitKind
 from competition.public.labels import CLASSIFICATION_LABELS
 from competition.quantities import quantity_label, share_of_members
@@ -81,6 +82,26 @@ class Section:
 
 
 @dataclass
+class Preamble:
+    """What a decision or a submission says between its title and its body."""
+
+    addressee: str = ""  # "Kính gửi: …"
+    authority: str = ""  # "BAN THƯỜNG VỤ LIÊN ĐOÀN LAO ĐỘNG TỈNH CAO BẰNG"
+    grounds: list[str] = field(default_factory=list)  # "Căn cứ …;" lines, set in italics
+    decides: str = ""  # "QUYẾT ĐỊNH:"
+    articles: list[tuple[str, list[str]]] = field(default_factory=list)  # ("Điều 1.", lines)
+
+
+@dataclass
+class Annex:
+    """A list attached after the signature, on a page of its own."""
+
+    title: str
+    subtitle: str  # "(Kèm theo Quyết định số … ngày …)"
+    tables: list[Table]
+
+
+@dataclass
 class OfficialDocument:
     """The parts of an administrative document, in the order Decree 30 lays them out."""
 
@@ -98,6 +119,11 @@ class OfficialDocument:
     signer_name: str
     filename: str  # without extension
     draft: bool = False
+    # A decision (quyết định) or a submission (tờ trình) has more before its body: the
+    # addressee, the authority that decides, the grounds (căn cứ), the articles (Điều 1, …);
+    # and lists attached after the signature (danh sách kèm theo).
+    preamble: Preamble | None = None
+    annexes: list[Annex] = field(default_factory=list)
 
     @property
     def place_date(self) -> str:
@@ -308,7 +334,7 @@ def filing_table(summary: ProvinceMonth) -> Table:
 def units_table(summary: ProvinceMonth) -> Table:
     body: list[list[Value]] = [
         [str(i), f.unit.name, f.unit.block.name, str(STATUS_LABELS[f.status]),
-         f.report.filed_at.strftime("%d/%m/%Y %H:%M") if f.report and f.report.filed_at else ""]
+         clock.local(f.report.filed_at).strftime("%d/%m/%Y %H:%M") if f.report and f.report.filed_at else ""]
         for i, f in enumerate(summary.filings, start=1)
     ]
     return Table(

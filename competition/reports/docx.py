@@ -23,7 +23,7 @@ from docx.text.paragraph import Paragraph
 from flask_babel import gettext as _
 
 from competition.formatting import number
-from competition.reports.documents import OfficialDocument, Table, header_grid
+from competition.reports.documents import OfficialDocument, Preamble, Table, header_grid
 
 FONT = "Times New Roman"
 BODY_PT = 14
@@ -204,19 +204,21 @@ def _data_table(document, table: Table) -> None:
 
 def _body(document, doc: OfficialDocument) -> None:
     for section in doc.sections:
-        heading = _write(document.add_paragraph(), section.heading, bold=True,
-                         align=WD_ALIGN_PARAGRAPH.LEFT)
-        heading.paragraph_format.space_before = Pt(6)
-        heading.paragraph_format.space_after = Pt(3)
+        if section.heading:
+            heading = _write(document.add_paragraph(), section.heading, bold=True,
+                             align=WD_ALIGN_PARAGRAPH.LEFT)
+            heading.paragraph_format.space_before = Pt(6)
+            heading.paragraph_format.space_after = Pt(3)
         for text in section.paragraphs:
             paragraph = _write(document.add_paragraph(), text, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
             paragraph.paragraph_format.first_line_indent = Mm(10)
             paragraph.paragraph_format.space_after = Pt(6)
         for table in section.tables:
             _data_table(document, table)
-    closing = _write(document.add_paragraph(), doc.closing, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
-    closing.paragraph_format.first_line_indent = Mm(10)
-    closing.paragraph_format.space_before = Pt(6)
+    if doc.closing:
+        closing = _write(document.add_paragraph(), doc.closing, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+        closing.paragraph_format.first_line_indent = Mm(10)
+        closing.paragraph_format.space_before = Pt(6)
 
 
 def _closing_blocks(document, doc: OfficialDocument) -> None:
@@ -234,6 +236,47 @@ def _closing_blocks(document, doc: OfficialDocument) -> None:
     _line(right, doc.signer_name, bold=True)
 
 
+def _indented(document, text: str, **style) -> Paragraph:
+    paragraph = _write(document.add_paragraph(), text, align=WD_ALIGN_PARAGRAPH.JUSTIFY, **style)
+    paragraph.paragraph_format.first_line_indent = Mm(10)
+    paragraph.paragraph_format.space_after = Pt(6)
+    return paragraph
+
+
+def _preamble(document, preamble: Preamble) -> None:
+    """Kính gửi, the deciding authority, the căn cứ lines, "QUYẾT ĐỊNH:" and the articles."""
+    if preamble.addressee:
+        _write(document.add_paragraph(), preamble.addressee).paragraph_format.space_after = Pt(12)
+    if preamble.authority:
+        authority = _write(document.add_paragraph(), preamble.authority, bold=True)
+        authority.paragraph_format.space_after = Pt(12)
+    for line in preamble.grounds:
+        _indented(document, line, italic=True)
+    if preamble.decides:
+        decides = _write(document.add_paragraph(), preamble.decides, bold=True)
+        decides.paragraph_format.space_before = Pt(6)
+        decides.paragraph_format.space_after = Pt(6)
+    for label, lines in preamble.articles:
+        first = _indented(document, "")
+        _write(first, label + " ", bold=True, align=None)
+        _write(first, lines[0], align=None)
+        for line in lines[1:]:
+            _indented(document, line)
+
+
+def _annexes(document, doc: OfficialDocument) -> None:
+    for annex in doc.annexes:
+        title = document.add_paragraph()
+        title.paragraph_format.page_break_before = True
+        _write(title, annex.title, bold=True)
+        _write(document.add_paragraph(), annex.subtitle, italic=True)
+        rule = document.add_paragraph()
+        _rule(rule, indent_mm=(TEXT_WIDTH_MM - 40) / 2)
+        rule.paragraph_format.space_after = Pt(6)
+        for table in annex.tables:
+            _data_table(document, table)
+
+
 def docx_bytes(doc: OfficialDocument) -> bytes:
     """The document as DOCX; the unit report and the province summary both come through here."""
     document = Document()
@@ -243,8 +286,11 @@ def docx_bytes(doc: OfficialDocument) -> bytes:
     document.core_properties.author = doc.author
     _header(document, doc)
     _title(document, doc)
+    if doc.preamble is not None:
+        _preamble(document, doc.preamble)
     _body(document, doc)
     _closing_blocks(document, doc)
+    _annexes(document, doc)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from competition.reports.documents import OfficialDocument, Table, header_grid
+from competition.tables import sheet_title, spreadsheet_text
 
 FONT = "Times New Roman"
 INTEGER_FORMAT = "#,##0"
@@ -25,7 +26,11 @@ DECIMAL_FORMAT = "#,##0.00"
 THIN = Side(style="thin", color="000000")
 GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEADER_FILL = PatternFill("solid", fgColor="EEF0F3")
-FORBIDDEN_IN_TITLES = str.maketrans({c: " " for c in "[]:*?/\\"})
+
+
+def _write(sheet: Worksheet, row: int, column: int, value: object):
+    """Every cell of the report workbooks is written here, through the one sanitiser."""
+    return sheet.cell(row=row, column=column, value=spreadsheet_text(value))
 
 
 def _font(**style) -> Font:
@@ -35,7 +40,7 @@ def _font(**style) -> Font:
 def _put(sheet: Worksheet, row: int, text: str, columns: int, **style) -> None:
     """A line of text across `columns` columns, merged and centred unless told otherwise."""
     align = style.pop("align", "center")
-    cell = sheet.cell(row=row, column=1, value=text)
+    cell = _write(sheet, row, 1, text)
     cell.font = _font(**style)
     cell.alignment = Alignment(horizontal=align, vertical="top", wrap_text=True)
     if columns > 1:
@@ -53,7 +58,7 @@ def _cover(sheet: Worksheet, doc: OfficialDocument) -> None:
     ]
     for row, (left, left_style, right, right_style) in enumerate(lines, start=1):
         for column, text, style in ((1, left, left_style), (2, right, right_style)):
-            cell = sheet.cell(row=row, column=column, value=text)
+            cell = _write(sheet, row, column, text)
             cell.font = _font(**style)
             cell.alignment = Alignment(horizontal="center", wrap_text=True)
     row = 5
@@ -69,25 +74,21 @@ def _cover(sheet: Worksheet, doc: OfficialDocument) -> None:
             row += 1
         for table in section.tables:
             _put(sheet, row, _("%(caption)s: xem trang tính «%(sheet)s».",
-                               caption=table.caption, sheet=_sheet_title(table.sheet)),
+                               caption=table.caption, sheet=sheet_title(table.sheet)),
                  2, italic=True, align="left")
             row += 1
     _put(sheet, row, doc.closing, 2, align="left")
     row += 2
-    sheet.cell(row=row, column=1, value=_("Nơi nhận:")).font = _font(bold=True, italic=True)
+    _write(sheet, row, 1, _("Nơi nhận:")).font = _font(bold=True, italic=True)
     for offset, title in enumerate(doc.signer_title):
-        cell = sheet.cell(row=row + offset, column=2, value=title.upper())
+        cell = _write(sheet, row + offset, 2, title.upper())
         cell.font, cell.alignment = _font(bold=True), Alignment(horizontal="center")
     for offset, recipient in enumerate(doc.recipients, start=1):
-        sheet.cell(row=row + offset, column=1, value=recipient).font = _font()
-    name = sheet.cell(row=row + max(len(doc.recipients), len(doc.signer_title)) + 4, column=2,
-                      value=doc.signer_name)
+        _write(sheet, row + offset, 1, recipient).font = _font()
+    name = _write(sheet, row + max(len(doc.recipients), len(doc.signer_title)) + 4, 2,
+                  doc.signer_name)
     name.font, name.alignment = _font(bold=True), Alignment(horizontal="center")
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-
-
-def _sheet_title(text: str) -> str:
-    return text.translate(FORBIDDEN_IN_TITLES).strip()[:31] or "Bảng"
 
 
 def _table_sheet(sheet: Worksheet, doc: OfficialDocument, table: Table) -> None:
@@ -97,7 +98,7 @@ def _table_sheet(sheet: Worksheet, doc: OfficialDocument, table: Table) -> None:
     _put(sheet, 3, table.caption, columns, italic=True, align="left")
     top = 5
     for r, c, cell in header_grid(table.header):
-        target = sheet.cell(row=top + r, column=c + 1, value=cell.text)
+        target = _write(sheet, top + r, c + 1, cell.text)
         if cell.rowspan > 1 or cell.colspan > 1:
             sheet.merge_cells(start_row=top + r, start_column=c + 1,
                               end_row=top + r + cell.rowspan - 1,
@@ -112,7 +113,7 @@ def _table_sheet(sheet: Worksheet, doc: OfficialDocument, table: Table) -> None:
     for index, values in enumerate(table.rows):
         row = first_data + index
         for c, value in enumerate(values, start=1):
-            cell = sheet.cell(row=row, column=c, value=value)
+            cell = _write(sheet, row, c, value)
             cell.border = GRID
             cell.font = _font(size=11, bold=index in table.total_rows)
             if isinstance(value, Decimal):
@@ -133,13 +134,13 @@ def xlsx_bytes(doc: OfficialDocument) -> bytes:
     """The document as a workbook; the unit report and the province summary both come here."""
     workbook = Workbook()
     cover = workbook.active
-    cover.title = _sheet_title(doc.kind.capitalize())
+    cover.title = sheet_title(doc.kind.capitalize())
     _cover(cover, doc)
     used = {cover.title}
     for table in doc.tables:
-        title = _sheet_title(table.sheet)
+        title = sheet_title(table.sheet)
         while title in used:
-            title = _sheet_title(title[:28] + f" {len(used)}")
+            title = sheet_title(title[:28] + f" {len(used)}")
         used.add(title)
         _table_sheet(workbook.create_sheet(title), doc, table)
     buffer = io.BytesIO()

@@ -1,0 +1,377 @@
+"""The facts `scoring` needs, read from the database (once per GET request where possible).
+
+Live standings read the per-unit tallies (`CriterionTally`) kept in step with
+each verification, so a board costs a handful of small queries whatever the
+history; the freeze cut-off sums the verified entries as of that moment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import TypeVar
+
+from flask import g, has_request_context, request
+from sqlalchemy import ColumnElement, case, func, literal, or_, select, type_coerce
+from sqlalchemy.orm import aliased
+
+from competition import clock, scoring
+from competition.clock import now
+from competition.extensions import db
+from competition.models import (
+    Appeal,
+    AppealStatus,
+    Assessment,
+    Block,
+    Criterion,
+    CriterionTally,
+    Drive,
+    Entry,
+    EntryStatus,
+    MonthlyReport,
+    Target,
+    Unit,
+)
+
+# Verified before any clock existed (old imports without a verification time).
+EARLIEST = datetime.min.replace(tzinfo=UTC)
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Only:
+    """Some of the units: those of one block (ranks never cross blocks), or a few by code.
+
+    The entries are filtered by the database (`where`); the small per-unit
+    facts (units, assessments, reports) are read whole once per request and
+    filtered here (`keeps`), so a page that scores several sets of units reads
+    them once.
+    """
+
+    block: str | None = None
+    codes: tuple[str, ...] = ()
+
+    def where(self) -> ColumnElement[bool]:
+        if self.block is not None:
+            return Unit.block_id.in_(select(Block.id).where(Block.code == self.block))
+        return Unit.code.in_(self.codes)
+
+    def keeps(self, unit: scoring.UnitFacts) -> bool:
+        return unit.block == self.block if self.block is not None else unit.code in self.codes
+
+
+def per_request(key: str, compute: Callable[[], T]) -> T:
+    """`compute()` once per GET request (a read sees one set of facts); every time elsewhere.
+
+    Forms that change criteria or targets and preview the board in the same
+    request must see their own change, so only safe requests reuse a value.
+    """
+    if not has_request_context() or request.method not in ("GET", "HEAD"):
+        return compute()
+    memo = g.setdefault("thidua_facts", {})
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
+def rules(drive: Drive) -> list[scoring.CriterionRule]:
+    return [rule_of(c) for c in scored_criteria(drive)]
+
+
+def rule_of(criterion: Criterion) -> scoring.CriterionRule:
+    """What the scoring rules need to know of one criterion."""
+    c = criterion
+    return scoring.CriterionRule(
+        code=c.code,
+        measure=scoring.Measure(c.measure),
+        max_points=Decimal(c.max_points),
+        default_target=Decimal(c.default_target) if c.default_target is not None else None,
+        cap=Decimal(c.cap),
+        penalty_per_item=Decimal(c.penalty_per_item) if c.penalty_per_item is not None else None,
+    )
+
+
+def scored_criteria(drive: Drive) -> list[Criterion]:
+    return per_request(f"criteria:{drive.id}", lambda: db.session.scalars(
+        select(Criterion)
+        .where(Criterion.drive_id == drive.id, Criterion.retired.is_(False))
+        .order_by(Criterion.position, Criterion.id)
+    ).all())
+
+
+def blocks() -> list[Block]:
+    return per_request("blocks", lambda: db.session.scalars(
+        select(Block).order_by(Block.position, Block.id)).all())
+
+
+@dataclass(frozen=True, slots=True)
+class UnitRow:
+    """A unit as the board and the public pages name it, with its parent."""
+
+    code: str
+    slug: str
+    name: str
+    block: str | None
+    member_count: int | None
+    active: bool
+    parent_code: str | None
+    parent_name: str | None
+
+
+def unit_rows() -> list[UnitRow]:
+    """Every unit, with its block and parent, in one query (once per GET request)."""
+
+    def read() -> list[UnitRow]:
+        parent = aliased(Unit)
+        rows = db.session.execute(
+            select(Unit.code, Unit.slug, Unit.name, Block.code, Unit.member_count, Unit.active,
+                   parent.code, parent.name)
+            .outerjoin(Block, Unit.block_id == Block.id)
+            .outerjoin(parent, Unit.parent_id == parent.id)
+        )
+        return [UnitRow(*row) for row in rows]
+
+    return per_request("unit_rows", read)
+
+
+def unit_facts(only: Only | None = None) -> list[scoring.UnitFacts]:
+    """The ranked units (active, in a block), all or `only` some."""
+
+    def ranked() -> list[scoring.UnitFacts]:
+        return [scoring.UnitFacts(u.code, u.name, u.block, u.member_count)
+                for u in unit_rows() if u.active and u.block is not None]
+
+    units = per_request("units", ranked)
+    return units if only is None else [u for u in units if only.keeps(u)]
+
+
+def targets_of(drive: Drive) -> scoring.Targets:
+    return per_request(f"targets:{drive.id}", lambda: _read_targets(drive))
+
+
+def _read_targets(drive: Drive) -> scoring.Targets:
+    rows = db.session.execute(
+        select(Criterion.code, Block.code, Unit.code, Target.value)
+        .join(Criterion, Target.criterion_id == Criterion.id)
+        .outerjoin(Block, Target.block_id == Block.id)
+        .outerjoin(Unit, Target.unit_id == Unit.id)
+        .where(Criterion.drive_id == drive.id)
+    ).all()
+    by_block, by_unit = {}, {}
+    for criterion, block, unit, value in rows:
+        if unit is not None:
+            by_unit[(unit, criterion)] = Decimal(value)
+        elif block is not None:
+            by_block[(block, criterion)] = Decimal(value)
+    return scoring.Targets(by_block=by_block, by_unit=by_unit)
+
+
+def _live_tallies(drive: Drive, only: Only | None = None) -> dict[tuple[str, str], scoring.Tally]:
+    query = (
+        select(
+            Unit.code,
+            Criterion.code,
+            CriterionTally.quantity,
+            CriterionTally.items,
+            CriterionTally.latest_activity,
+        )
+        .join(Unit, CriterionTally.unit_id == Unit.id)
+        .join(Criterion, CriterionTally.criterion_id == Criterion.id)
+        .where(Criterion.drive_id == drive.id, CriterionTally.items > 0)
+    )
+    rows = db.session.execute(query if only is None else query.where(only.where()))
+    return {(u, c): scoring.Tally(Decimal(q), n, latest) for u, c, q, n, latest in rows}
+
+
+def amended_by_appeal():
+    """The ids of entries an appeal amended: they count as if decided before the freeze."""
+    return select(Appeal.entry_id).where(
+        Appeal.status == AppealStatus.AMENDED, Appeal.entry_id.is_not(None))
+
+
+def counted_by(cutoff: datetime) -> ColumnElement[bool]:
+    """A verified entry counts at `cutoff` if verified by then or amended through an appeal.
+
+    The verification time decides, not the activity date: the one rule of "as of
+    the freeze" that the board, the unit pages, the feed and the API all share.
+    """
+    return (Entry.status == EntryStatus.VERIFIED) & or_(
+        Entry.verified_at.is_(None), Entry.verified_at <= cutoff, Entry.id.in_(amended_by_appeal()))
+
+
+def is_counted(entry: Entry, cutoff: datetime | None) -> bool:
+    """`counted_by` for one entry already loaded (the evidence of a public entry)."""
+    if entry.status != EntryStatus.VERIFIED:
+        return False
+    if cutoff is None or entry.verified_at is None or entry.verified_at <= cutoff:
+        return True
+    return db.session.scalar(
+        select(func.count()).where(Appeal.entry_id == entry.id,
+                                   Appeal.status == AppealStatus.AMENDED)) > 0
+
+
+def _tallies_until(
+    drive: Drive, cutoff: datetime, only: Only | None = None
+) -> dict[tuple[str, str], scoring.Tally]:
+    """The tallies as they stood at `cutoff`: one GROUP BY over the verified entries.
+
+    Same rule as `scoring.tally` over `verified_items` (an entry counts if it was
+    verified by the cut-off), but summed by the database, so a frozen board
+    never pulls every verified entry into the worker's memory.
+    """
+    conditions = [
+        counted_by(cutoff),
+        Entry.criterion_id.in_(select(Criterion.id).where(Criterion.drive_id == drive.id)),
+    ]
+    if only is not None:
+        conditions.append(Entry.unit_id.in_(select(Unit.id).where(only.where())))
+    sums = (
+        select(
+            Entry.unit_id,
+            Entry.criterion_id,
+            func.sum(func.coalesce(Entry.verified_quantity, Entry.quantity)).label("quantity"),
+            func.count().label("verified"),
+            func.max(Entry.activity_date).label("latest"),
+        )
+        .where(*conditions)
+        .group_by(Entry.unit_id, Entry.criterion_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Unit.code, Criterion.code, sums.c.quantity, sums.c.verified, sums.c.latest)
+        .join(Unit, Unit.id == sums.c.unit_id)
+        .join(Criterion, Criterion.id == sums.c.criterion_id)
+    ).all()
+    return {(u, c): scoring.Tally(Decimal(q), n, latest) for u, c, q, n, latest in rows}
+
+
+def verified_items(
+    drive: Drive, unit_id: int | None = None, only: Only | None = None
+) -> list[scoring.VerifiedItem]:
+    """Every verified entry of the drive (or of some units) as plain data, for rebuilds and cut-offs."""
+    # An amended entry counts from the freeze on (as if decided before it).
+    counted_from = type_coerce(case(
+        (Entry.id.in_(amended_by_appeal()), literal(drive.freeze_at, clock.UTCDateTime())),
+        else_=Entry.verified_at,
+    ), clock.UTCDateTime()) if drive.freeze_at is not None else Entry.verified_at
+    query = (
+        select(
+            Unit.code,
+            Criterion.code,
+            func.coalesce(Entry.verified_quantity, Entry.quantity),
+            Entry.activity_date,
+            counted_from,
+        )
+        .join(Unit, Entry.unit_id == Unit.id)
+        .join(Criterion, Entry.criterion_id == Criterion.id)
+        .where(Criterion.drive_id == drive.id, Entry.status == EntryStatus.VERIFIED)
+    )
+    if unit_id is not None:
+        query = query.where(Entry.unit_id == unit_id)
+    if only is not None:
+        query = query.where(only.where())
+    return [
+        scoring.VerifiedItem(u, c, Decimal(q), day, at or EARLIEST)
+        for u, c, q, day, at in db.session.execute(query)
+    ]
+
+
+Assessed = tuple[str, str, Decimal, datetime]
+
+
+def assessed_of(drive: Drive) -> list[Assessed]:
+    """(unit, criterion, points, assessed at) of every assessment of the drive, read once per request."""
+
+    def read() -> list[Assessed]:
+        rows = db.session.execute(
+            select(Unit.code, Criterion.code, Assessment.points, Assessment.assessed_at)
+            .join(Unit, Assessment.unit_id == Unit.id)
+            .join(Criterion, Assessment.criterion_id == Criterion.id)
+            .where(Criterion.drive_id == drive.id)
+        )
+        return [(u, c, Decimal(points), at) for u, c, points, at in rows]
+
+    return per_request(f"assessed:{drive.id}", read)
+
+
+def assessments_at(
+    assessed: list[Assessed], units: list[scoring.UnitFacts], cutoff: datetime | None
+) -> dict[tuple[str, str], list[Decimal]]:
+    """The assessments of `units` made by `cutoff` (all of them for None), per unit and criterion."""
+    codes = {unit.code for unit in units}
+    found: dict[tuple[str, str], list[Decimal]] = {}
+    for unit, criterion, points, at in assessed:
+        if unit in codes and (cutoff is None or at <= cutoff):
+            found.setdefault((unit, criterion), []).append(points)
+    return found
+
+
+Filed = dict[str, dict[date, datetime]]
+
+
+def filed_of(drive: Drive) -> Filed:
+    """When each unit filed each month's report (every filed report), read once per request."""
+
+    def read() -> Filed:
+        filed: Filed = {}
+        rows = db.session.execute(
+            select(Unit.code, MonthlyReport.month, MonthlyReport.filed_at)
+            .join(Unit, MonthlyReport.unit_id == Unit.id)
+            .where(MonthlyReport.drive_id == drive.id, MonthlyReport.filed_at.is_not(None))
+        )
+        for unit, month, filed_at in rows:
+            filed.setdefault(unit, {})[month] = filed_at
+        return filed
+
+    return per_request(f"filed:{drive.id}", read)
+
+
+def reports_at(
+    drive: Drive, units: list[scoring.UnitFacts], filed: Filed, moment: datetime
+) -> dict[str, scoring.ReportRecord]:
+    last = min(drive.ends_on, clock.local_day(moment))
+    return {
+        unit.code: scoring.report_record(
+            drive.starts_on,
+            last,
+            drive.report_deadline_day,
+            {month: at for month, at in filed.get(unit.code, {}).items() if at <= moment},
+            moment,
+            clock.zone(),
+        )
+        for unit in units
+    }
+
+
+def thresholds_of(drive: Drive) -> scoring.Thresholds:
+    return scoring.Thresholds(
+        Decimal(drive.threshold_excellent),
+        Decimal(drive.threshold_good),
+        Decimal(drive.threshold_passed),
+    )
+
+
+def rank_by_of(drive: Drive) -> scoring.RankBy:
+    """What the drive's boards rank on first (total points unless the drive says percent)."""
+    return scoring.RankBy(drive.rank_by or scoring.RankBy.TOTAL)
+
+
+def scoring_input(
+    drive: Drive, cutoff: datetime | None = None, only: Only | None = None
+) -> scoring.ScoringInput:
+    """The facts of the drive as of now, or as of `cutoff` (the freeze), for every unit or `only` some."""
+    moment = cutoff or now()
+    tallies = _live_tallies(drive, only) if cutoff is None else _tallies_until(drive, cutoff, only)
+    units = unit_facts(only)
+    return scoring.ScoringInput(
+        criteria=rules(drive),
+        units=units,
+        tallies=tallies,
+        assessments=assessments_at(assessed_of(drive), units, cutoff),
+        reports=reports_at(drive, units, filed_of(drive), moment),
+        targets=targets_of(drive),
+        thresholds=thresholds_of(drive),
+        rank_by=rank_by_of(drive),
+    )
