@@ -174,16 +174,19 @@ def _units() -> dict[str, Unit]:
     blocks = {b.code: b for b in db.session.scalars(select(Block))}
     units: dict[str, Unit] = {}
 
-    def add(code, name, kind, block, parent, members):
+    def add(code, name, kind, block, parent, members, place=""):
         unit = Unit(code=code, slug=code.lower(), name=name, kind=kind,
                     block=blocks.get(block) if block else None,
-                    parent=units.get(parent) if parent else None, member_count=members)
+                    parent=units.get(parent) if parent else None, member_count=members,
+                    place=place)
         db.session.add(unit)
         units[code] = unit
 
     add(PROVINCE[0], PROVINCE[1], UnitKind.LDLD_TINH, None, None, PROVINCE_MEMBERS)
     for code, name, members in DISTRICTS:
-        add(code, name, UnitKind.LDLD_HUYEN, "huyen", PROVINCE[0], members)
+        # A district's documents are dated from the district: "Hòa An, ngày …".
+        place = name.removeprefix("LĐLĐ huyện ").removeprefix("LĐLĐ Thành phố ")
+        add(code, name, UnitKind.LDLD_HUYEN, "huyen", PROVINCE[0], members, place)
     for code, name, kind, members in SECTORS:
         add(code, name, kind, "nganh", PROVINCE[0], members)
     for block in blocks.values():

@@ -21,7 +21,7 @@ from competition import audit, awards, clock, standings
 from competition.extensions import db
 from competition.models import AwardRule, Block, Criterion, Drive, Phase, Target
 from competition.problems import InvalidData, Problem
-from competition.scoring import ROLLUP_MEASURES, Measure
+from competition.scoring import ROLLUP_MEASURES, Measure, RankBy
 
 MEASURES = {m.value for m in Measure}
 
@@ -122,7 +122,15 @@ def _settings(r: _Reader, raw: dict[str, Any]) -> dict[str, Any]:
         "threshold_excellent": r.decimal(thresholds, "excellent", "drive.thresholds", 90),
         "threshold_good": r.decimal(thresholds, "good", "drive.thresholds", 70),
         "threshold_passed": r.decimal(thresholds, "passed", "drive.thresholds", 50),
+        "rank_by": r.text(drive_table, "rank_by", "drive", required=False) or RankBy.TOTAL,
+        "signer_title": r.text(drive_table, "signer_title", "drive", required=False)
+        or "TM. BAN THƯỜNG VỤ\nCHỦ TỊCH",
+        "signer_name": r.text(drive_table, "signer_name", "drive", required=False),
+        "archive_note": r.text(drive_table, "archive_note", "drive", required=False)
+        or "VT, Ban TGNC",
     }
+    if drive["rank_by"] not in {b.value for b in RankBy}:
+        r.fail("drive.rank_by", "phải là total (xếp theo tổng điểm) hoặc percent (theo tỷ lệ %)")
     if drive["starts_on"] and drive["ends_on"] and drive["starts_on"] > drive["ends_on"]:
         r.fail("drive.ends_on", "ngày kết thúc trước ngày bắt đầu")
     if drive["appeal_days"] is not None and (drive["appeal_days"] > 60

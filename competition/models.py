@@ -108,6 +108,17 @@ class Drive(db.Model):
     appeal_days: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
     report_deadline_day: Mapped[int] = mapped_column(Integer, default=5)
     place: Mapped[str] = mapped_column(String(100), default="Cao Bằng")
+    # Whether the board ranks on points or on the percent of applicable points
+    # (`scoring.RankBy`); the tie-breaks are the same either way.
+    rank_by: Mapped[str] = mapped_column(String(16), default="total", server_default="total")
+    # The province summary's signature block and its "Lưu:" line: drive data,
+    # never the account of whoever downloads the document.
+    signer_title: Mapped[str] = mapped_column(
+        String(200), default="TM. BAN THƯỜNG VỤ\nCHỦ TỊCH", server_default="TM. BAN THƯỜNG VỤ\nCHỦ TỊCH"
+    )
+    signer_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    archive_note: Mapped[str] = mapped_column(String(200), default="VT, Ban TGNC",
+                                              server_default="VT, Ban TGNC")
     threshold_excellent: Mapped[Decimal] = mapped_column(Points, default=Decimal(90))
     threshold_good: Mapped[Decimal] = mapped_column(Points, default=Decimal(70))
     threshold_passed: Mapped[Decimal] = mapped_column(Points, default=Decimal(50))
@@ -243,6 +254,8 @@ class Unit(db.Model):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
     block_id: Mapped[int | None] = mapped_column(ForeignKey("block.id"), index=True)
     member_count: Mapped[int | None] = mapped_column(Integer)
+    # The place line of the unit's own documents ("Hòa An, ngày …"); empty: the drive's place.
+    place: Mapped[str] = mapped_column(String(100), default="", server_default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     parent: Mapped[Unit | None] = relationship(remote_side="Unit.id", back_populates="children")

@@ -47,6 +47,18 @@ class Classification(StrEnum):
     FAILED = "chua_hoan_thanh"
 
 
+class RankBy(StrEnum):
+    """What a drive ranks on first: points, or the percent of applicable points.
+
+    `percent` suits drives where some criteria do not apply to every unit (a
+    unit without a member count is not scored on percent criteria): ranking
+    on the normalised score keeps rank and classification in the same order.
+    """
+
+    TOTAL = "total"
+    PERCENT = "percent"
+
+
 class TargetSource(StrEnum):
     """Where a target comes from: the most specific override wins."""
 
@@ -197,6 +209,7 @@ class ScoringInput:
     reports: Mapping[str, ReportRecord] = field(default_factory=dict)
     targets: Targets = field(default_factory=Targets)
     thresholds: Thresholds = field(default_factory=Thresholds)
+    rank_by: RankBy = RankBy.TOTAL
 
     @cached_property
     def latest_activity(self) -> dict[str, date]:
@@ -312,23 +325,26 @@ def score_unit(unit: UnitFacts, data: ScoringInput) -> Standing:
     )
 
 
-def _rank_key(standing: Standing) -> tuple:
-    # Higher total first, then more criteria at target, then whoever got
-    # there first; a unit without any verified entry comes last.
+def _rank_key(standing: Standing, by: RankBy = RankBy.TOTAL) -> tuple:
+    # The drive's first key (points or percent), then more criteria at target,
+    # then whoever got there first; a unit without any verified entry comes last.
+    first = standing.percent if by is RankBy.PERCENT else standing.total
     return (
-        -standing.total,
+        -first,
         -standing.criteria_at_target,
         standing.latest_activity is None,
         standing.latest_activity or date.max,
     )
 
 
-def rank(standings: Iterable[Standing]) -> list[Standing]:
-    """Rank one block: equal units share a rank and the next is skipped (1, 2, 2, 4)."""
-    ordered = sorted(standings, key=lambda s: (_rank_key(s), s.unit.name.casefold()))
+def rank(standings: Iterable[Standing], by: RankBy | str = RankBy.TOTAL) -> list[Standing]:
+    """Rank one block on `by` (total or percent): equal units share a rank and the next is
+    skipped (1, 2, 2, 4); the tie-breaks are the same whichever comes first."""
+    by = RankBy(by)
+    ordered = sorted(standings, key=lambda s: (_rank_key(s, by), s.unit.name.casefold()))
     ranked: list[Standing] = []
     for position, standing in enumerate(ordered, start=1):
-        if ranked and _rank_key(ranked[-1]) == _rank_key(standing):
+        if ranked and _rank_key(ranked[-1], by) == _rank_key(standing, by):
             place = ranked[-1].rank
         else:
             place = position
@@ -341,7 +357,54 @@ def compute_standings(data: ScoringInput) -> dict[str, list[Standing]]:
     by_block: dict[str, list[Standing]] = {}
     for unit in data.units:
         by_block.setdefault(unit.block, []).append(score_unit(unit, data))
-    return {block: rank(standings) for block, standings in by_block.items()}
+    return {block: rank(standings, data.rank_by) for block, standings in by_block.items()}
+
+
+# --- Why a unit has its points ---------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """The facts behind one criterion's points, for the "why" table of a unit page.
+
+    `quantity` is what the judges verified (people for a percent criterion,
+    items, on-time reports, the judges' mean); `base` is what a percent is
+    taken of (the member count) or how many monthly reports were due; the
+    rest is the score itself, computed by `score_criterion` so the table can
+    never disagree with the board.
+    """
+
+    rule: CriterionRule
+    score: CriterionScore
+    quantity: Decimal | None
+    items: int
+    base: Decimal | None
+    judges: int = 0
+
+    @property
+    def capped(self) -> bool:
+        """The ratio went past the cap, so the cap decided the points."""
+        return self.score.ratio is not None and self.score.ratio > self.rule.cap
+
+
+def explain(unit: UnitFacts, data: ScoringInput) -> list[Explanation]:
+    """Every criterion of `unit` with the facts its points come from, in criterion order."""
+    report = data.reports.get(unit.code, ReportRecord())
+    found = []
+    for rule in data.criteria:
+        tally_ = data.tallies.get((unit.code, rule.code), Tally())
+        assessments = data.assessments.get((unit.code, rule.code), ())
+        score = score_criterion(rule, unit, tally_, data.targets, assessments, report)
+        quantity: Decimal | None = tally_.quantity
+        base: Decimal | None = None
+        if rule.measure is Measure.PERCENT:
+            base = Decimal(unit.member_count) if unit.member_count else None
+        elif rule.measure is Measure.ON_TIME:
+            quantity, base = Decimal(report.on_time), Decimal(report.due)
+        elif rule.measure is Measure.JUDGED:
+            quantity = score.achieved
+        found.append(Explanation(rule, score, quantity, tally_.items, base, len(assessments)))
+    return found
 
 
 # --- Building the facts from history --------------------------------------

@@ -39,11 +39,12 @@ DRIVE_FIELDS = (
     "code", "title", "issuer", "place", "issued_on", "starts_on", "ends_on", "election_day",
     "freeze_at", "submissions_close_at", "appeal_days", "report_deadline_day",
     "threshold_excellent", "threshold_good", "threshold_passed",
+    "rank_by", "signer_title", "signer_name", "archive_note",
 )
 # Settings that change live points or classifications (the freeze only changes the public cut).
 DRIVE_SCORING_FIELDS = {
     "starts_on", "ends_on", "report_deadline_day",
-    "threshold_excellent", "threshold_good", "threshold_passed",
+    "threshold_excellent", "threshold_good", "threshold_passed", "rank_by",
 }
 CRITERION_FIELDS = (
     "code", "name", "group", "measure", "unit_label", "max_points", "default_target", "cap",
@@ -137,7 +138,8 @@ def drive_new():
             flash(_("Đã tạo đợt thi đua. Tiếp theo: thêm đợt tuyên truyền, khối và tiêu chí."),
                   "success")
             return redirect(url_for("admin.drive_settings"))
-    return render_template("admin/drive_form.html", form=form, drive=None), _status()
+    return render_template("admin/drive_form.html", form=form, drive=None,
+                           missing_members=[]), _status()
 
 
 @bp.route("/dot-thi-dua/sao-chep", methods=["GET", "POST"])
@@ -223,7 +225,8 @@ def drive_settings():
                 return redirect(url_for("admin.drive_settings"))
             db.session.refresh(drive)
     status = 200 if impact is not None else _status()
-    return render_template("admin/drive_form.html", form=form, drive=drive, impact=impact), status
+    return render_template("admin/drive_form.html", form=form, drive=drive, impact=impact,
+                           missing_members=services.units_missing_members(drive)), status
 
 
 # --- Phases ---------------------------------------------------------------

@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 from werkzeug.wrappers import Response
 
-from competition import audit
+from competition import audit, standings
 from competition.accounts.access import unit_admin_required
 from competition.admin import bp, services
 from competition.admin.drive_views import _bump_active, _status
@@ -20,7 +20,7 @@ from competition.imports import _free_slug, slugify
 from competition.models import Block, Role, Unit, User
 from competition.security import optional_id, page_number
 
-UNIT_FIELDS = ("code", "name", "kind", "parent_id", "block_id", "member_count", "active")
+UNIT_FIELDS = ("code", "name", "kind", "parent_id", "block_id", "member_count", "place", "active")
 USER_FIELDS = ("full_name", "email", "role", "unit_id", "council_id", "active",
                "must_change_password")
 
@@ -36,7 +36,10 @@ def _scope() -> AdminScope:
 def units():
     scope = _scope()
     roots, children = services.unit_tree(scope.unit_ids)
+    drive = standings.active_drive()
+    missing = services.units_missing_members(drive) if drive else []
     return render_template("admin/units.html", roots=roots, children=children,
+                           missing_members=missing,
                            blocks={b.id: b for b in services.all_blocks()}, scope=scope)
 
 
@@ -86,6 +89,7 @@ def _unit_form(unit: Unit | None):
             unit.parent_id = form.parent_id.data or None
             unit.block_id = form.block_id.data or None
             unit.member_count = form.member_count.data
+            unit.place = (form.place.data or "").strip()
             unit.active = form.active.data
             db.session.flush()
             old, new = audit.changes(before, {name: getattr(unit, name) for name in UNIT_FIELDS})

@@ -35,6 +35,33 @@ from competition.models import (
     User,
 )
 
+# --- Units the percent criteria cannot score ------------------------------
+
+
+def units_missing_members(drive: Drive) -> list[Unit]:
+    """Ranked units without a member count, when the drive has a percent criterion.
+
+    Such a unit is not scored on the percent criteria (their points leave its
+    maximum too), so its total is out of fewer points than its neighbours':
+    the admin is warned on the units page and the drive page to fill the count
+    or to rank the drive by percent.
+    """
+    has_percent = db.session.scalar(
+        select(func.count()).select_from(Criterion).where(
+            Criterion.drive_id == drive.id, Criterion.measure == scoring.Measure.PERCENT,
+            Criterion.retired.is_(False),
+        )
+    )
+    if not has_percent:
+        return []
+    return list(db.session.scalars(
+        select(Unit).where(
+            Unit.active.is_(True), Unit.block_id.is_not(None),
+            (Unit.member_count.is_(None)) | (Unit.member_count == 0),
+        ).order_by(Unit.name)
+    ))
+
+
 # --- Score-impact preview -------------------------------------------------
 
 

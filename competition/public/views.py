@@ -21,7 +21,7 @@ from competition.entry_rules import CHANNEL_NAMES
 from competition.extensions import db
 from competition.imports import slugify
 from competition.models import Unit
-from competition.public import charts, queries, route
+from competition.public import charts, queries, route, rules
 from competition.public.freshness import conditional, current_drive, current_perspective
 from competition.public.labels import CLASSIFICATION_LABELS
 from competition.reports.docx import docx_bytes
@@ -262,8 +262,11 @@ def unit(slug: str):
     series = history.points_over_time(drive, view.cutoff, [standing])
     entries = queries.unit_entries(drive, unit, view.cutoff, _page_number(), UNIT_ENTRIES_PER_PAGE)
     propaganda = queries.unit_propaganda(drive, unit, view.cutoff)
+    facts, explanations = rules.unit_explanations(drive, unit.code, view.cutoff)
     return render_template(
         "public/unit.html",
+        facts=facts,
+        explanations=explanations,
         **_common(drive),
         unit=unit,
         standing=standing,
@@ -277,6 +280,19 @@ def unit(slug: str):
         used_channels=[c for c in CHANNEL_NAMES if any(ch == c for _p, ch, _n, _q in propaganda)],
         page_link=lambda n: url_for("public.unit", slug=slug, page=n),
         organised=hierarchy.blocks_of(unit),
+    )
+
+
+@route("/the-le")
+@conditional()
+def rules_page():
+    """"Thể lệ và cách tính điểm": the drive's rules, generated from its data."""
+    drive = _drive_or_empty()
+    return render_template(
+        "public/rules.html",
+        **_common(drive),
+        criteria=rules.drive_rules(drive),
+        ranked_blocks=[b for b in standings.blocks() if b.code in standings.ranked_blocks()],
     )
 
 

@@ -7,7 +7,7 @@ printable template. Views only check who asks, read the form and answer.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -24,7 +24,7 @@ from competition.accounts.access import (
     roles_required,
     staff_required,
 )
-from competition.clock import today
+from competition.clock import now, today
 from competition.extensions import db
 from competition.hierarchy import is_scoped
 from competition.models import Drive, MonthlyReport, Unit, UnitKind
@@ -33,6 +33,7 @@ from competition.reports import bp, documents, exports, services
 from competition.reports.docx import DOCX_TYPE, docx_bytes
 from competition.reports.forms import EntryFilterForm, MonthlyReportForm, ReopenForm
 from competition.reports.xlsx import xlsx_bytes
+from competition.scoring import Measure, report_deadline
 
 MESSAGES = {
     "bad_month": _l("Tháng không hợp lệ; hãy chọn tháng theo dạng NNNN-TT, ví dụ 2021-04."),
@@ -138,6 +139,24 @@ def file(slug: str, month_text: str):
     return _save(drive, unit, month, MonthlyReportForm(), file=True)
 
 
+def _when_on_time_counts(drive: Drive, month: date) -> str | None:
+    """After filing on time: when the on-time criterion (BT) will count this month.
+
+    A month counts once its deadline has passed (only then is it "due"), so a
+    report filed early leaves the score unchanged until the day after the deadline.
+    """
+    deadline = report_deadline(month, drive.report_deadline_day)
+    criterion = next((c for c in standings.scored_criteria(drive)
+                      if c.measure == Measure.ON_TIME), None)
+    if criterion is None or now() > deadline:
+        return None
+    return _("Báo cáo nộp đúng hạn. Tiêu chí «%(criterion)s» (%(code)s) tính tháng %(month)s từ "
+             "ngày %(day)s, khi hạn nộp (hết ngày %(deadline)s) đã qua; đến lúc đó điểm của tiêu "
+             "chí này chưa đổi.", criterion=criterion.name, code=criterion.code,
+             month=f"{month:%m/%Y}", day=(deadline + timedelta(days=1)).strftime("%d/%m/%Y"),
+             deadline=deadline.strftime("%d/%m/%Y"))
+
+
 def _save(drive: Drive, unit: Unit, month: date, form: MonthlyReportForm, file: bool):
     if not can_report_for(current_user, unit):
         abort(403, str(MESSAGES["not_your_unit"]))
@@ -154,6 +173,9 @@ def _save(drive: Drive, unit: Unit, month: date, form: MonthlyReportForm, file: 
         abort(error.status, str(MESSAGES[error.reason]))
     if file:
         flash(_("Đã nộp báo cáo tháng %(month)s.", month=f"{month:%m/%Y}"), "success")
+        counting = _when_on_time_counts(drive, month)
+        if counting:
+            flash(counting, "info")
     else:
         flash(_("Đã lưu nháp báo cáo."), "success")
     return redirect(url_for("reports.monthly", slug=unit.slug, month_text=f"{month:%Y-%m}"))
@@ -242,8 +264,14 @@ def _summary_document(drive: Drive, month: date, organiser: Unit | None):
     author = organiser or db.session.scalars(
         select(Unit).where(Unit.kind == UnitKind.LDLD_TINH, Unit.parent_id.is_(None))
     ).first()
-    return documents.summary_document(services.province_month(drive, month, organiser), author,
-                                      current_user._get_current_object(), today())
+    summary = services.province_month(drive, month, organiser)
+    board = standings.standings(drive)
+    names = {block.code: block.name for block in standings.blocks()}
+    own = {part.block.code for part in summary.blocks}
+    return documents.summary_document(
+        summary, author, today(),
+        [(names[code], rows) for code, rows in board.items() if code in own],
+    )
 
 
 def _organiser_args(organiser: Unit | None) -> dict:

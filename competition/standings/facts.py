@@ -408,6 +408,11 @@ def thresholds_of(drive: Drive) -> scoring.Thresholds:
     )
 
 
+def rank_by_of(drive: Drive) -> scoring.RankBy:
+    """What the drive's boards rank on first (total points unless the drive says percent)."""
+    return scoring.RankBy(drive.rank_by or scoring.RankBy.TOTAL)
+
+
 def scoring_input(
     drive: Drive, cutoff: datetime | None = None, only: Only | None = None
 ) -> scoring.ScoringInput:
@@ -427,4 +432,5 @@ def scoring_input(
         reports=reports_at(drive, units, filed_of(drive), moment),
         targets=targets_of(drive),
         thresholds=thresholds_of(drive),
+        rank_by=rank_by_of(drive),
     )

@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 
+from competition.extensions import db
 from competition.models import EntryStatus
 from tests import factories
 from tests.conftest import _missing
@@ -47,6 +48,8 @@ def test_unit_report_docx_renders_to_pdf_and_its_first_page_is_saved(
     world, visitor, tmp_path, artifacts
 ):
     april_entries(world)
+    world.hoa_an.place = "Hòa An"
+    db.session.commit()
     visitor.login("hoaan")
     page = f"/bao-cao/hoaan/{APRIL}"
     visitor.post(f"{page}/nop", {"highlights": "Tổ chức 3 hội nghị tuyên truyền bầu cử",
@@ -55,8 +58,18 @@ def test_unit_report_docx_renders_to_pdf_and_its_first_page_is_saved(
                      artifacts / "reports-unit-report-page1.png")
     if text:  # pdftotext ships with pdftoppm; its text proves the fonts kept every diacritic
         for expected in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
-                         "BÁO CÁO", "Cao Bằng, ngày 10 tháng 5 năm 2021"):
+                         "BÁO CÁO", "Hòa An, ngày 10 tháng 5 năm 2021"):
             assert expected in text
+        # Decree 30: no number on page 1; page 2 starts with its number, at the top.
+        assert text.split()[0] != "1"
+        pdf = tmp_path / "bao-cao.pdf"
+        second = subprocess.run(["pdftotext", "-f", "2", "-l", "2", "-layout", str(pdf), "-"],
+                                capture_output=True, text=True, check=True).stdout
+        assert second.split()[0] == "2"
+        subprocess.run([shutil.which("pdftoppm"), "-png", "-r", "60", "-f", "2", "-l", "2",
+                        str(pdf), str(tmp_path / "second")], check=True, timeout=60)
+        shutil.copyfile(next(tmp_path.glob("second*.png")),
+                        artifacts / "reports-unit-report-page2.png")
 
 
 @pytest.mark.slow
