@@ -136,6 +136,8 @@ def _settings(r: _Reader, raw: dict[str, Any]) -> dict[str, Any]:
     if drive["appeal_days"] is not None and (drive["appeal_days"] > 60
                                              or drive["appeal_days"] != int(drive["appeal_days"])):
         r.fail("drive.appeal_days", "số ngày khiếu nại phải là số nguyên từ 0 đến 60")
+    elif drive["appeal_days"] is not None:
+        drive["appeal_days"] = int(drive["appeal_days"])
     if drive["report_deadline_day"] is not None and drive["report_deadline_day"] > 28:
         r.fail("drive.report_deadline_day", "hạn báo cáo phải từ ngày 1 đến ngày 28")
     t = [drive["threshold_excellent"], drive["threshold_good"], drive["threshold_passed"]]
@@ -293,7 +295,6 @@ def apply_definition(definition: dict[str, Any]) -> Drive:
     """Upsert a parsed definition into the session (the caller commits)."""
     values = dict(definition["drive"])
     values["report_deadline_day"] = int(values["report_deadline_day"])
-    values["appeal_days"] = int(values["appeal_days"])
     drive = db.session.scalars(select(Drive).where(Drive.code == values["code"])).first()
     created = drive is None
     if created:

@@ -67,9 +67,7 @@ def _common(drive) -> dict:
         ),
         "moment": history.moment_of(view_point.cutoff),
         "drives": queries.drives_on_record(),
-
-
-        "result": public_record(drive),
+        "official_record": public_record(drive),
     }
 
 
