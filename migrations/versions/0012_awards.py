@@ -4,7 +4,7 @@ Award rules as drive data, the commendation (proposal, decision) with its
 list, and each drive's public address for the archive (/dot/<slug>/...).
 
 Revision ID: 0012
-Revises: 0015
+Revises: 0017
 """
 import re
 import unicodedata
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
-down_revision = "0015"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 
