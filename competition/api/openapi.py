@@ -132,7 +132,8 @@ SCHEMAS: dict[str, Any] = {
         "type": "object",
         "properties": {
             "drive": {"allOf": [_ref("Drive")], "properties": {"slug": {"type": "string"}}},
-            "snapshot": {"type": "object", "description": "The published snapshot, verbatim: "
+            "snapshot": {"type": ["object", "null"], "description": "The published snapshot "
+                         "(null before publication), verbatim: "
                          "sha256 is the hex SHA-256 of the payload serialised with sorted keys, "
                          "no spaces, UTF-8 (json.dumps(payload, ensure_ascii=False, "
                          "sort_keys=True, separators=(',', ':'))).", "properties": {
@@ -213,7 +214,8 @@ PATHS: dict[str, Any] = {
     "/results": {"get": {
         "operationId": "results",
         "summary": "The official result: the published snapshot and the awards of the decision.",
-        "responses": {"200": _ok("OfficialResult", "The result in force."),
+        "responses": {"200": _ok("OfficialResult", "The result in force (snapshot null "
+                                                   "before publication)."),
                       "304": NOT_MODIFIED, "404": ERROR},
     }},
     "/drives": {"get": {

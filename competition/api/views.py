@@ -201,16 +201,15 @@ def openapi():
 @conditional(public_only=True)
 def results():
     """The official result in force: the published snapshot (verbatim, with its SHA-256) and
-    the awards of the issued decision. 404 before publication."""
+    the awards of the issued decision; before publication `snapshot` is null."""
     drive = _drive()
     result = official.official_result(drive)
-    if result is None:
-        abort(404, _("Kết quả chính thức chưa được công bố."))
-    decision = result.decision
+    decision = result.decision if result else None
     return jsonify({
         "drive": {**drive_json(drive), "slug": drive.slug},
-        "snapshot": {"number": result.number, "published_at": moment(result.published_at),
-                     "sha256": result.sha256, "payload": result.snapshot.payload},
+        "snapshot": None if result is None else {
+            "number": result.number, "published_at": moment(result.published_at),
+            "sha256": result.sha256, "payload": result.snapshot.payload},
         "decision": None if decision is None else {
             "number": decision.decision_number, "date": moment(decision.decision_date),
             "signer_title": decision.signer_title, "signer_name": decision.signer_name,
