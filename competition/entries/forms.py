@@ -81,6 +81,7 @@ class EntryForm(VietnameseForm):
         Optional(), Length(max=10_000, message=_l("Quá nhiều đường dẫn."))])
     files = MultipleFileField(_l("Tệp minh chứng (ảnh, PDF, Word, Excel)"))
     version = HiddenField()
+    form_token = HiddenField()  # single use: a new-entry form makes one entry (entries.form_tokens)
 
     def link_list(self) -> list[str]:
         return [line.strip() for line in (self.links.data or "").splitlines() if line.strip()]

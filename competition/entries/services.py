@@ -23,6 +23,7 @@ from werkzeug.datastructures import FileStorage
 
 from competition import audit, lifecycle, scoring, standings, uploads
 from competition.clock import now
+from competition.entries import form_tokens
 from competition.entries.forms import EntryForm
 from competition.entry_rules import CHANNEL_NAMES, entry_problems
 from competition.extensions import db
@@ -215,11 +216,13 @@ def save_entry(
     *,
     submit: bool,
     expected_version: int | None = None,
+    form_token: str | None = None,
 ) -> None:
     """Write the entry, its evidence and audit events, optionally submit, commit, place files.
 
-    Raises `lifecycle.TransitionError` (a stale form is a `Conflict`), with
-    nothing written and no file left behind.
+    Raises `lifecycle.TransitionError` (a stale form is a `Conflict`) or
+    `form_tokens.FormAlreadyUsed` (a new-entry form sent twice), with nothing
+    written and no file left behind.
     """
     creating = entry.id is None
     with uploads.staging() as staged:
@@ -230,6 +233,7 @@ def save_entry(
                 lifecycle.check_version(entry, expected_version)
                 if entry.status not in EDITABLE:
                     raise lifecycle.TransitionError("wrong_state")
+            use = form_tokens.claim(form_token, actor) if creating else None
             before = None if creating else audit.entry_snapshot(entry)
             _assign(entry, form)
             entry.updated_at = now()
@@ -237,6 +241,7 @@ def save_entry(
                 entry.created_by = actor
                 db.session.add(entry)
             db.session.flush()
+            form_tokens.record(use, entry)
             after = audit.entry_snapshot(entry)
             if creating:
                 audit.record("entry.create", entry, unit_id=entry.unit_id, after=after, actor=actor)

@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 
 from competition import lifecycle, standings, uploads
 from competition.accounts.access import reporter_required
-from competition.entries import bp
+from competition.entries import bp, form_tokens
 from competition.entries import services as svc
 from competition.entries.forms import EntryForm, VersionForm
 from competition.extensions import db
@@ -106,14 +106,21 @@ def create():
     svc.prepare(form, drive, svc.reportable_criteria(drive))
     if request.method == "GET":
         form.criterion.data = request.args.get("criterion", type=database_id)
+        form.form_token.data = form_tokens.new_token()
         return _render_form(form, drive, None)
-    checked = svc.form_is_valid(form, drive)
-    if checked.status != 200:
-        return _render_form(form, drive, None, checked.status)
+    token = form_tokens.valid(form.form_token.data)
     entry = Entry(unit=unit)
     submit = request.form.get("action") == "submit"
     try:
-        svc.save_entry(entry, form, checked, _me(), submit=submit)
+        form_tokens.refuse_if_used(token, _me())
+        checked = svc.form_is_valid(form, drive)
+        if checked.status != 200:
+            return _render_form(form, drive, None, checked.status)
+        svc.save_entry(entry, form, checked, _me(), submit=submit, form_token=token)
+    except form_tokens.FormAlreadyUsed as used:
+        return form_tokens.second_submission(
+            url_for("entries.show", entry_id=used.entry_id) if used.entry_id
+            else url_for("entries.index"))
     except lifecycle.TransitionError as error:
         _refuse(error)
     except uploads.UploadRejected as refused:

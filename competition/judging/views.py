@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from competition import lifecycle, standings, uploads
 from competition.accounts.access import staff_required
+from competition.entries import form_tokens
 from competition.entries import services as entry_services
 from competition.entries.forms import PenaltyForm, VersionForm
 from competition.extensions import db
@@ -210,7 +211,13 @@ def penalty():
             **entry_services.form_context(form, drive)), status
 
     if request.method == "GET":
+        form.form_token.data = form_tokens.new_token()
         return page()
+    token = form_tokens.valid(form.form_token.data)
+    try:
+        form_tokens.refuse_if_used(token, judge)
+    except form_tokens.FormAlreadyUsed as used:
+        return _penalty_sent_twice(used)
     checked = entry_services.form_is_valid(form, drive)
     unit = db.session.get(Unit, form.unit.data) if form.unit.data else None
     if unit is not None and not can_judge(judge, unit):
@@ -219,10 +226,18 @@ def penalty():
         return page(checked.status)
     new = Entry(unit=unit)
     try:
-        entry_services.save_entry(new, form, checked, judge, submit=True)
+        entry_services.save_entry(new, form, checked, judge, submit=True, form_token=token)
+    except form_tokens.FormAlreadyUsed as used:
+        return _penalty_sent_twice(used)
     except lifecycle.TransitionError as error:
         abort(error.status, entry_services.transition_message(error))
     except uploads.UploadRejected as refused:
         abort(refused.status, str(refused.message))
     flash(_("Đã ghi nhận vi phạm; kết quả đang chờ xác nhận."), "success")
     return redirect(url_for("judging.entry", entry_id=new.id))
+
+
+def _penalty_sent_twice(used: form_tokens.FormAlreadyUsed):
+    return form_tokens.second_submission(
+        url_for("judging.entry", entry_id=used.entry_id) if used.entry_id
+        else url_for("judging.queue"))

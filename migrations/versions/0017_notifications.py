@@ -1,7 +1,7 @@
 """notifications: the bell, the email outbox, the daily schedule's claims, users' email
 
 Revision ID: 0017
-Revises: 0011
+Revises: 0015
 Create Date: 2026-12-02 05:01:58.603523
 
 Additive only: three new tables and two new columns on user (the email
