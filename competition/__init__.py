@@ -12,8 +12,8 @@ from competition.extensions import babel, csrf, db, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 BLUEPRINTS = (
-    "public", "accounts", "entries", "judging", "reports", "admin", "commendation", "api",
-    "notifications",
+    "public", "accounts", "entries", "judging", "appeals", "reports", "admin", "commendation",
+    "api", "notifications",
 )
 
 
@@ -54,7 +54,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from competition import formatting, navigation, security
     from competition.errors import register_error_handlers
+    from competition.results import lock
 
+    lock.init_app(app)
     formatting.init_app(app)
     navigation.init_app(app)
     security.init_app(app)

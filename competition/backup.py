@@ -27,9 +27,10 @@ from sqlalchemy import Date, DateTime, Integer, Numeric, Table, func, select, te
 
 from competition import audit, cache
 from competition.audit import json_value
-from competition.clock import now
+from competition.clock import UTCDateTime, now
 from competition.extensions import db
 from competition.models import Drive, User
+from competition.results import lock
 
 FORMAT = "thidua-backup"
 VERSION = 1
@@ -120,7 +121,7 @@ def _typed(table: Table, row: dict[str, Any]) -> dict[str, Any]:
     for key, value in row.items():
         kind = table.columns[key].type
         if value is not None and isinstance(value, str):
-            if isinstance(kind, DateTime):
+            if isinstance(kind, DateTime | UTCDateTime):
                 value = datetime.fromisoformat(value)
             elif isinstance(kind, Date):
                 value = date.fromisoformat(value)
@@ -160,6 +161,7 @@ def restore(
     """
     if not replace and not is_empty():
         raise RestoreError("Cơ sở dữ liệu đang có dữ liệu; dùng --replace để thay thế toàn bộ.")
+    _refuse_over_published()
     kept_hash = (keep.username, keep.password_hash) if keep is not None else None
     wipe()
     counts = {}
@@ -191,6 +193,12 @@ def restore(
                                                 "rows": sum(counts.values())},
                  actor=actor, actor_name="cli")
     return counts
+
+
+def _refuse_over_published() -> None:
+    """A restore replaces every drive's data: never while an official result is in force."""
+    if lock.published_drive_ids():
+        raise RestoreError(str(lock.MESSAGE))
 
 
 def _reset_sequences() -> None:
@@ -232,6 +240,7 @@ def backup_sqlite(target: Path) -> None:
 
 def restore_sqlite(source: Path) -> None:
     """Overwrite the live SQLite database with the copy in `source` (online backup API)."""
+    _refuse_over_published()
     with sqlite3.connect(source) as origin:
         found = origin.execute("SELECT count(*) FROM sqlite_master WHERE name='alembic_version'")
         if found.fetchone()[0] == 0:

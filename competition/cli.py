@@ -10,12 +10,15 @@ from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from competition import audit, demo, drive_copy, drives, imports, standings
+from competition import audit, clock, demo, drive_copy, drives, imports, standings
 from competition.extensions import db
 from competition.formatting import fixed
+from competition.lifecycle import TransitionError
 from competition.models import Drive, Role, Unit, User
 from competition.problems import InvalidData
 from competition.public.labels import CLASSIFICATION_LABELS
+from competition.results import calendar, current_snapshot, publication
+from competition.results.messages import STAGE_NAMES, refusal
 
 drive_cli = AppGroup("drive", help="Đợt thi đua: nạp định nghĩa từ tệp TOML.")
 units_cli = AppGroup("units", help="Đơn vị: nhập từ CSV/XLSX.")
@@ -31,12 +34,21 @@ def _fail(error: InvalidData) -> None:
     sys.exit(1)
 
 
+def _results_refused(error: TransitionError) -> None:
+    """A refusal of the results rules (too early, published drive): its message, exit 1."""
+    db.session.rollback()
+    click.echo(f"Không thực hiện được: {refusal(error.message)}", err=True)
+    sys.exit(1)
+
+
 def _import(file: Path, what: str, planner, *args) -> None:
     """Run an all-or-nothing import and say how many rows it wrote, or list every problem."""
     try:
         count = imports.run_import(file, planner, *args)
     except InvalidData as error:
         _fail(error)
+    except TransitionError as error:  # the drive's official result is published
+        _results_refused(error)
     click.echo(f"Đã nhập {count} {what}.")
 
 
@@ -56,6 +68,8 @@ def drive_load(file: Path) -> None:
         drive = drives.load_drive(file)
     except InvalidData as error:
         _fail(error)
+    except TransitionError as error:  # the drive's official result is published
+        _results_refused(error)
     click.echo(f"Đã nạp đợt thi đua {drive.code}: {len(drive.criteria)} tiêu chí, "
                f"{len(drive.phases)} đợt tuyên truyền.")
 
@@ -255,5 +269,61 @@ def register_commands(app: Flask) -> None:
     from competition.notifications.worker import notify_cli
 
     for command in (drive_cli, units_cli, users_cli, entries_cli, demo_command, standings_cli,
-                    targets_cli, backup_command, restore_command, notify_cli):
+                    targets_cli, backup_command, restore_command, notify_cli,
+                    results_cli):
         app.cli.add_command(command)
+
+
+results_cli = AppGroup("results", help="Kết quả chính thức: tình trạng chốt, công bố, rút lại.")
+
+
+@results_cli.command("freeze-status")
+def results_freeze_status() -> None:
+    """Where the active drive stands: submission close, freeze, appeal window, publication."""
+
+    drive = _require_drive()
+    state = publication.readiness(drive)
+
+    def shown(moment) -> str:
+        return clock.local(moment).strftime("%d/%m/%Y %H:%M") if moment else "chưa đặt"
+
+    click.echo(f"Đợt thi đua: {drive.code} (giờ {clock.zone_name()})")
+    click.echo(f"Hạn cuối gửi kết quả: {shown(calendar.submissions_close(drive))}")
+    click.echo(f"Thời điểm chốt: {shown(drive.freeze_at)}")
+    click.echo(f"Hết hạn khiếu nại: {shown(state.appeal_deadline)}")
+    click.echo(f"Khiếu nại chưa giải quyết: {state.open_appeals}")
+    click.echo(f"Giai đoạn: {STAGE_NAMES[state.stage]}")
+    snapshot = current_snapshot(drive)
+    if snapshot is not None:
+        click.echo(f"Bản công bố số {snapshot.number}, SHA-256 {snapshot.sha256}")
+    elif state.refusal:
+        click.echo(f"Chưa công bố được: {refusal(state.refusal)}")
+    else:
+        click.echo("Có thể công bố: `flask --app app results publish`.")
+
+
+@results_cli.command("publish")
+def results_publish() -> None:
+    """Publish the official result of the active drive (refused with exit 1 when too early)."""
+
+    drive = _require_drive()
+    try:
+        snapshot = publication.publish(drive, None)
+    except TransitionError as error:
+        _results_refused(error)
+    db.session.commit()
+    click.echo(f"Đã công bố bản số {snapshot.number}. SHA-256: {snapshot.sha256}")
+
+
+@results_cli.command("withdraw")
+@click.option("--reason", default="", help="Lý do rút lại (bắt buộc, được công khai).")
+def results_withdraw(reason: str) -> None:
+    """Withdraw the published result of the active drive, with a public reason."""
+
+    drive = _require_drive()
+    try:
+        snapshot = publication.withdraw(drive, None, reason)
+    except TransitionError as error:
+        _results_refused(error)
+    db.session.commit()
+    click.echo(f"Đã rút lại bản công bố số {snapshot.number}.")

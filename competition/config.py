@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 
 def _secret_key(instance_path: Path) -> str:
@@ -54,6 +55,13 @@ def _mail_settings() -> dict:
     }
 
 
+def _time_zone() -> str:
+    """TIMEZONE from the environment (an IANA name), checked so a typo fails at start-up."""
+    name = os.environ.get("TIMEZONE", "").strip() or "Asia/Ho_Chi_Minh"
+    ZoneInfo(name)  # raises ZoneInfoNotFoundError for an unknown zone
+    return name
+
+
 def from_environment(instance_path: Path) -> dict:
     instance_path.mkdir(parents=True, exist_ok=True)
     return {
@@ -73,7 +81,9 @@ def from_environment(instance_path: Path) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "BABEL_DEFAULT_LOCALE": "vi",
-        "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
+        # The federation's clock: today, deadlines, the freeze and every time shown (clock.py).
+        "TIMEZONE": _time_zone(),
+        "BABEL_DEFAULT_TIMEZONE": _time_zone(),
         "LANGUAGES": ["vi", "en"],
         # The catalogues live at the repository's top (translations/), not inside the package.
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).resolve().parent.parent / "translations"),

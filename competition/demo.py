@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
-from competition import audit, drives, scoring, standings
+from competition import audit, clock, drives, scoring, standings
 from competition.extensions import db
 from competition.models import (
     Block,
@@ -27,10 +27,10 @@ from competition.models import (
     UnitKind,
     User,
 )
+from competition.results import appeals, calendar
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DRIVE = ROOT / "examples" / "drive-129.toml"
-DEMO_TODAY = date(2021, 5, 10)
 DEMO_PASSWORD = "thidua2021"
 
 PROVINCE = ("LDLD-CB", "Liên đoàn Lao động tỉnh Cao Bằng")
@@ -109,6 +109,7 @@ def load_demo() -> list[tuple[str, str, str]]:
         _reports(drive, units, users, rng)
         standings.rebuild(drive)
         audit.record("demo.load", drive, actor_name="cli")
+        _appeals(drive, users)
         db.session.commit()
     return logins()
 
@@ -173,8 +174,14 @@ def _users(units: dict[str, Unit]) -> dict[str, User]:
     return users
 
 
+def _at(day: date, hour: int, minute: int = 0) -> datetime:
+    """A moment of a Vietnam day (stored as UTC)."""
+    return clock.from_local(datetime.combine(day, time(hour, minute)))
+
+
 def _moment(day: date, rng: random.Random) -> datetime:
-    return datetime.combine(day, time(rng.randint(8, 16), rng.randint(0, 59)))
+    """A working-hours moment of a Vietnam day."""
+    return _at(day, rng.randint(8, 16), rng.randint(0, 59))
 
 
 def _entries(drive, units, users, rng: random.Random) -> None:
@@ -198,9 +205,9 @@ def _entries(drive, units, users, rng: random.Random) -> None:
     stoppage = Entry(
         unit=units["CS-XIMANG"], criterion=criteria["AN"], activity_date=date(2021, 4, 14),
         quantity=1, title="Ngừng việc tập thể tại phân xưởng nghiền", status=EntryStatus.VERIFIED,
-        created_by=users["thamdinh1"], submitted_at=datetime(2021, 4, 15, 9),
-        decided_at=datetime(2021, 4, 15, 10), decided_by=users["thamdinh1"],
-        verified_at=datetime(2021, 4, 15, 10),
+        created_by=users["thamdinh1"], submitted_at=_at(date(2021, 4, 15), 9),
+        decided_at=_at(date(2021, 4, 15), 10), decided_by=users["thamdinh1"],
+        verified_at=_at(date(2021, 4, 15), 10),
     )
     db.session.add(stoppage)
     made.append(stoppage)
@@ -237,11 +244,16 @@ def _entry(drive, criterion, unit, reporter, judges, phases, rng: random.Random)
         phase = rng.choices(phases, [4, 5, 1])[0]
         channel = rng.choice(PROPAGANDA_CHANNELS[criterion.code])
         people = rng.randint(20, 400)
+    today = _demo_today()
     start = max(drive.starts_on, phase.starts_on if phase else drive.starts_on)
-    end = min(DEMO_TODAY - timedelta(days=2), phase.ends_on if phase else DEMO_TODAY)
-    if phase is not None and phase.starts_on > DEMO_TODAY:
-        # Đợt 3 lies after the demo's today: only plans (drafts) exist for it.
-        start, end, status = phase.starts_on, phase.ends_on, EntryStatus.DRAFT
+    end = min(today - timedelta(days=2), phase.ends_on if phase else drive.ends_on)
+    if phase is not None and phase.starts_on > today:
+        # Đợt 3 lies after the demo's today: nothing is dated in it yet, so the unit has a
+        # plan (a draft) in the phase under way instead.
+        phase = max((p for p in phases if p.starts_on <= today), key=lambda p: p.starts_on)
+        status = EntryStatus.DRAFT
+        start = max(drive.starts_on, phase.starts_on)
+        end = min(today - timedelta(days=2), phase.ends_on)
     day = start + timedelta(days=rng.randint(0, max(0, (end - start).days)))
     members = unit.member_count or 100
     quantity = {
@@ -249,9 +261,15 @@ def _entry(drive, criterion, unit, reporter, judges, phases, rng: random.Random)
         "DV": rng.randint(3, 30), "CS": 1,
         "PT": round(members * rng.uniform(0.5, 1.0)), "PL": round(members * rng.uniform(0.1, 0.4)),
     }[criterion.code]
-    submitted = _moment(day + timedelta(days=rng.randint(0, 2)), rng)
-    decided = _moment(min(day + timedelta(days=rng.randint(2, 6)), DEMO_TODAY - timedelta(days=1)), rng)
+    # Submitted by the demo's today and by the drive's submission close.
+    submitted = _moment(min(day + timedelta(days=rng.randint(0, 2)), today, drive.ends_on), rng)
+    # Decisions lie before the demo's today and, once it is past, before the freeze (a
+    # working-hours moment of the drive's last day is before its 17:00 freeze).
+    decided = _moment(min(day + timedelta(days=rng.randint(2, 6)), today - timedelta(days=1),
+                          drive.ends_on), rng)
     decided = max(decided, submitted + timedelta(hours=1))
+    if drive.freeze_at is not None and decided >= drive.freeze_at and status != EntryStatus.DRAFT:
+        status = EntryStatus.SUBMITTED  # still waiting for a judge at the freeze
     judge = next(j for j in judges if j.unit_id not in {u.id for u in unit.lineage()})
     entry = Entry(
         unit=unit, criterion=criterion, phase=phase, channel=channel, activity_date=day,
@@ -275,20 +293,64 @@ def _entry(drive, criterion, unit, reporter, judges, phases, rng: random.Random)
     return entry
 
 
+def _demo_today() -> date:
+    """The demo's own today (COMPETITION_TODAY): nothing in it happens after this day."""
+    return clock.today()
+
+
 def _reports(drive, units, users, rng: random.Random) -> None:
+    today = _demo_today()
     for unit in units.values():
         if unit.block is None:
             continue
-        for month, deadline in ((date(2021, 3, 1), date(2021, 4, 5)),
-                                (date(2021, 4, 1), date(2021, 5, 5))):
+        for month in scoring.month_starts(drive.starts_on, min(drive.ends_on, today)):
+            deadline = (month + timedelta(days=32)).replace(day=drive.report_deadline_day)
+            if deadline - timedelta(days=4) > today:
+                continue  # a report is written in the days before its deadline
             roll = rng.random()
             if roll < 0.15:
                 continue  # not filed
             late = roll > 0.85
-            filed_day = deadline + timedelta(days=rng.randint(1, 4)) if late else \
-                deadline - timedelta(days=rng.randint(0, 4))
+            filed_day = min(today, deadline + timedelta(days=rng.randint(1, 4)) if late else
+                            deadline - timedelta(days=rng.randint(0, 4)))
             db.session.add(MonthlyReport(
                 drive=drive, unit=unit, month=month,
                 highlights="Tổ chức tốt các hoạt động tuyên truyền bầu cử.",
                 filed_at=_moment(filed_day, rng), filed_by=users[unit.code.lower()],
             ))
+
+
+APPEALS = [
+    ("rejected", "Hoạt động có nội dung tuyên truyền bầu cử; đề nghị xem lại biên bản kèm theo."),
+    ("rejected", "Đơn vị đã bổ sung ảnh và danh sách người dự; đề nghị công nhận."),
+    ("adjusted", "Số tin bài đăng trên fanpage khác với tin trên Zalo, không trùng nhau."),
+    ("rejected", "Hội nghị có sự tham gia của cử tri là đoàn viên; đề nghị công nhận."),
+]
+
+
+def _appeals(drive, users) -> None:
+    """Inside the appeal window the demo shows units' appeals: three open, one upheld.
+
+    Filed through the real rules (the unit's own reporter, inside the window), so
+    the judges' queue, the unit's page and the public change log show them as they would.
+    """
+    if not calendar.in_appeal_window(drive):
+        return
+    candidates = db.session.scalars(
+        select(Entry).where(Entry.status.in_([EntryStatus.REJECTED, EntryStatus.VERIFIED]))
+        .order_by(Entry.id)).all()
+    used: set[int] = set()
+    filed = []
+    for kind, reason in APPEALS:
+        entry = next((e for e in candidates if e.unit_id not in used
+                      and appeals.entry_kind(e) == kind and e.unit.block is not None), None)
+        if entry is None:
+            continue
+        used.add(entry.unit_id)
+        filed.append(appeals.file_appeal(users[entry.unit.code.lower()], reason, entry=entry))
+    if filed:
+        appeal = filed[-1]
+        decider = next(u for u in (users["thamdinh1"], users["thamdinh2"])
+                       if appeals.may_decide(u, appeal) is None)
+        appeals.decide(appeal, decider, "uphold",
+                       "Hội nghị không thuộc nội dung tuyên truyền bầu cử theo Kế hoạch 129.")

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from competition import audit, awards, standings
+from competition import audit, awards, clock, standings
 from competition.extensions import db
 from competition.models import AwardRule, Block, Criterion, Drive, Phase, Target
 from competition.problems import InvalidData, Problem
@@ -62,10 +62,11 @@ class _Reader:
         value = table.get(key)
         if value is None:
             return None
+        # A local date-time is Vietnam time; one with an offset says its own zone.
         if isinstance(value, datetime):
-            return value.replace(tzinfo=None)
+            return clock.from_local(value)
         if isinstance(value, date):
-            return datetime.combine(value, datetime.max.time())
+            return clock.end_of_day(value)
         self.fail(f"{where}.{key}", "phải là thời điểm dạng YYYY-MM-DDTHH:MM:SS")
         return None
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from competition import clock
 from competition.models import Channel, Criterion, Drive, Phase
 
 CHANNEL_NAMES = {
@@ -31,7 +32,14 @@ def entry_problems(
 ) -> list[tuple[str, str]]:
     """(field, message) for every rule the values break; empty when the entry is valid."""
     problems: list[tuple[str, str]] = []
-    if not drive.starts_on <= activity_date <= drive.ends_on:
+    if activity_date > clock.today():
+        problems.append((
+            "activity_date",
+            f"Ngày hoạt động không được sau hôm nay ({clock.today():%d/%m/%Y}, giờ Việt Nam).",
+        ))
+    # A propaganda activity lies in its phase's window (Đợt 1 began before the plan
+    # itself); any other inside the drive.
+    elif not criterion.is_propaganda and not drive.starts_on <= activity_date <= drive.ends_on:
         problems.append((
             "activity_date",
             f"Ngày hoạt động phải trong thời gian đợt thi đua "
@@ -46,7 +54,7 @@ def entry_problems(
     if criterion.is_propaganda:
         if phase is None:
             problems.append(("phase", "Tiêu chí tuyên truyền cần chọn đợt tuyên truyền."))
-        elif not phase.contains(activity_date):
+        elif not phase.contains(activity_date) and activity_date <= clock.today():
             problems.append((
                 "activity_date",
                 f"Ngày hoạt động phải nằm trong {phase.name} "

@@ -14,6 +14,8 @@ from babel.numbers import format_decimal
 from flask import Flask
 from flask_babel import get_locale
 
+from competition import clock
+
 DATE_PATTERN = {"vi": "dd/MM/yyyy", "en": "dd/MM/yyyy"}
 
 
@@ -44,14 +46,15 @@ def day(value: date | datetime | None) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        value = value.date()
+        value = clock.local_day(value)
     return format_date(value, DATE_PATTERN.get(_locale(), "dd/MM/yyyy"), locale=_locale())
 
 
 def moment(value: datetime | None) -> str:
     if value is None:
         return ""
-    return format_datetime(value, "dd/MM/yyyy HH:mm", locale=_locale())
+    """A moment on the federation's clock (Vietnam time), whatever the server's zone."""
+    return format_datetime(clock.local(value), "dd/MM/yyyy HH:mm", locale=_locale())
 
 
 def signed(value: Decimal | float | int) -> str:

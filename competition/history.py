@@ -15,23 +15,28 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import String, cast, func, select
+from sqlalchemy import String, cast, func, or_, select
 
-from competition import scoring, standings
+from competition import clock, scoring, standings
 from competition.cache import cached
 from competition.clock import now
 from competition.extensions import db
-from competition.models import AuditEvent, Criterion, Drive, Entry, Unit
+from competition.models import Appeal, AuditEvent, Criterion, Drive, Entry, ResultSnapshot, Unit
 
 RANK_WINDOW = timedelta(days=7)
 CHANGE_ACTIONS = ("entry.verify", "entry.reopen")
+# Shown whatever the cut-off: appeals and their outcomes, publications and withdrawals
+# are how the official result is made, and the public sees each one as it happens.
+APPEAL_ACTIONS = ("appeal.file", "appeal.uphold", "appeal.amend")
+RESULT_ACTIONS = ("results.publish", "results.withdraw")
 
 
 def end_of(day: date) -> datetime:
-    return datetime.combine(day, time.max)
+    """The last moment of a Vietnam day (UTC)."""
+    return clock.end_of_day(day)
 
 
 def moment_of(cutoff: datetime | None) -> datetime:
@@ -41,7 +46,7 @@ def moment_of(cutoff: datetime | None) -> datetime:
 
 def series_days(drive: Drive, cutoff: datetime | None) -> list[date]:
     """One point a week from the drive's start, and the board's own day last."""
-    last = min(moment_of(cutoff).date(), drive.ends_on)
+    last = min(clock.local_day(moment_of(cutoff)), drive.ends_on)
     days = []
     day = drive.starts_on
     while day < last:
@@ -65,7 +70,7 @@ class Series:
 def _key(kind: str, drive: Drive, cutoff: datetime | None, *more: object) -> str:
     version = standings.request_version(drive.id)
     moment = cutoff.isoformat() if cutoff else "live"
-    return ":".join(map(str, (kind, drive.id, version, moment, now().date(), *more)))
+    return ":".join(map(str, (kind, drive.id, version, moment, clock.today(), *more)))
 
 
 def points_over_time(
@@ -97,7 +102,7 @@ def points_over_time(
 
 def rank_reference(cutoff: datetime | None) -> date:
     """The day whose end the rank change compares with: a week before the board's moment."""
-    return moment_of(cutoff).date() - RANK_WINDOW
+    return clock.local_day(moment_of(cutoff)) - RANK_WINDOW
 
 
 def rank_changes(
@@ -128,22 +133,34 @@ def rank_changes(
 
 @dataclass(frozen=True)
 class Change:
-    """One line of the public change log: a verification or a reopening and what it moved."""
+    """One line of the public change log: a verification or a reopening and what it moved,
+    an appeal and its outcome, or a publication of the official result and its withdrawal."""
 
     at: datetime
     action: str
-    unit_code: str
-    unit_name: str
-    unit_slug: str
-    criterion_code: str
-    criterion_name: str
-    unit_label: str
-    quantity: int | None
-    points_delta: Decimal
+    unit_code: str = ""
+    unit_name: str = ""
+    unit_slug: str = ""
+    criterion_code: str = ""
+    criterion_name: str = ""
+    unit_label: str = ""
+    quantity: int | None = None
+    points_delta: Decimal = Decimal(0)
+    # What an appeal or a publication line says (public facts only, never a person's name).
+    detail: dict | None = None
+    reason: str = ""
 
     @property
     def reopened(self) -> bool:
         return self.action == "entry.reopen"
+
+    @property
+    def is_appeal(self) -> bool:
+        return self.action in APPEAL_ACTIONS
+
+    @property
+    def is_result(self) -> bool:
+        return self.action in RESULT_ACTIONS
 
 
 def _counted(after: dict) -> int | None:
@@ -167,13 +184,18 @@ def change_log(
         .join(Criterion, Entry.criterion_id == Criterion.id)
         .where(Criterion.drive_id == drive.id)
     )
-    query = select(AuditEvent).where(
-        AuditEvent.object_type == "entry",
-        AuditEvent.action.in_(CHANGE_ACTIONS),
-        AuditEvent.object_id.in_(drive_entries),
+    entry_events = (
+        (AuditEvent.object_type == "entry")
+        & AuditEvent.action.in_(CHANGE_ACTIONS)
+        & AuditEvent.object_id.in_(drive_entries)
     )
     if cutoff is not None:
-        query = query.where(AuditEvent.at <= cutoff)
+        entry_events = entry_events & (AuditEvent.at <= cutoff)
+    appeal_events = AuditEvent.action.in_(APPEAL_ACTIONS) & AuditEvent.object_id.in_(
+        select(cast(Appeal.id, String)).where(Appeal.drive_id == drive.id))
+    result_events = AuditEvent.action.in_(RESULT_ACTIONS) & AuditEvent.object_id.in_(
+        select(cast(ResultSnapshot.id, String)).where(ResultSnapshot.drive_id == drive.id))
+    query = select(AuditEvent).where(or_(entry_events, appeal_events, result_events))
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     events = db.session.scalars(
         query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
@@ -186,11 +208,24 @@ def change_log(
                    Criterion.unit_label)
             .join(Unit, Entry.unit_id == Unit.id)
             .join(Criterion, Entry.criterion_id == Criterion.id)
-            .where(Entry.id.in_([int(e.object_id) for e in events]))
+            .where(Entry.id.in_([int(e.object_id) for e in events if e.object_type == "entry"]))
+        )
+    }
+    units = {
+        unit_id: (code, name, slug)
+        for unit_id, code, name, slug in db.session.execute(
+            select(Unit.id, Unit.code, Unit.name, Unit.slug)
+            .where(Unit.id.in_({e.unit_id for e in events if e.unit_id and e.object_type != "entry"}))
         )
     }
     changes = []
     for event in events:
+        if event.object_type != "entry":
+            code, name, slug = units.get(event.unit_id, ("", "", ""))
+            changes.append(Change(at=event.at, action=event.action, unit_code=code,
+                                  unit_name=name, unit_slug=slug, detail=event.after or {},
+                                  reason=event.reason))
+            continue
         code, name, slug, criterion_code, criterion_name, label = entries[event.object_id]
         after = event.after or {}
         changes.append(Change(

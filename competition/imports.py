@@ -20,7 +20,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from competition import audit, standings
+from competition import audit, clock, standings
 from competition.clock import now
 from competition.entry_rules import entry_problems
 from competition.extensions import db
@@ -107,7 +107,9 @@ def _xlsx_rows(data: bytes, file: str) -> list[tuple[int, dict[str, str]]]:
         record = {}
         for key, value in zip(header, values, strict=False):
             if isinstance(value, datetime):
-                value = value.date().isoformat()
+                # A date cell, or a date and time (verified_at): keep the time when it has one.
+                value = (value.date().isoformat() if value.time() == datetime.min.time()
+                         else value.isoformat(sep=" ", timespec="minutes"))
             elif isinstance(value, date):
                 value = value.isoformat()
             elif isinstance(value, float) and value.is_integer():
@@ -256,6 +258,30 @@ def _bump_active_drive() -> None:
 # --- Entries --------------------------------------------------------------
 
 
+def _verified_at(text: str, status: str, bad: Callable[[str, str], None]) -> datetime | None:
+    """The optional `verified_at` column: when a verified row was verified, in Vietnam time.
+
+    Loading history faithfully keeps the freeze honest: an entry verified before
+    the freeze counts as of the freeze. Never in the future, only on verified rows.
+    """
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        wall = datetime.fromisoformat(text.replace("T", " "))
+    except ValueError:
+        bad("verified_at", "thời điểm phải có dạng YYYY-MM-DD HH:MM (giờ Việt Nam)")
+        return None
+    if status != EntryStatus.VERIFIED:
+        bad("verified_at", "chỉ dòng đã xác nhận (verified) mới có thời điểm xác nhận")
+        return None
+    moment = clock.from_local(wall)
+    if moment > clock.now():
+        bad("verified_at", "thời điểm xác nhận không được sau hiện tại")
+        return None
+    return moment
+
+
 def plan_entries(rows: list[tuple[int, dict[str, str]]], file: str, drive: Drive) -> ImportPlan:
     """Check entry rows of the active drive and plan their insertion."""
     problems = _check_header(rows, ENTRY_COLUMNS, file)
@@ -295,6 +321,7 @@ def plan_entries(rows: list[tuple[int, dict[str, str]]], file: str, drive: Drive
                 bad("phase", f"đợt «{row['phase']}» không tồn tại")
         if not row.get("title"):
             bad("title", "thiếu tiêu đề")
+        verified_at = _verified_at(row.get("verified_at", ""), status, bad)
         judge = None
         if status == EntryStatus.VERIFIED:
             judge = judges.get(row.get("judge", ""))
@@ -312,6 +339,7 @@ def plan_entries(rows: list[tuple[int, dict[str, str]]], file: str, drive: Drive
                 "unit": unit, "criterion": criterion, "phase": phase,
                 "channel": row.get("channel") or None, "activity_date": activity_date,
                 "quantity": quantity, "status": status, "title": row["title"], "judge": judge,
+                "verified_at": verified_at,
             })
             result.effect = f"thêm: {unit.code} · {criterion.code} · {quantity} · {status}"
     problems = [p for r in results for p in r.problems]
@@ -327,9 +355,11 @@ def plan_entries(rows: list[tuple[int, dict[str, str]]], file: str, drive: Drive
                 unit=item["unit"], criterion=item["criterion"], phase=item["phase"],
                 channel=item["channel"], activity_date=item["activity_date"],
                 quantity=item["quantity"], title=item["title"], status=item["status"],
-                submitted_at=moment if item["status"] != EntryStatus.DRAFT else None,
-                decided_at=moment if decided else None, decided_by=item["judge"],
-                verified_at=moment if verified else None,
+                submitted_at=(item["verified_at"] or moment)
+                if item["status"] != EntryStatus.DRAFT else None,
+                decided_at=(item["verified_at"] or moment) if decided else None,
+                decided_by=item["judge"],
+                verified_at=(item["verified_at"] or moment) if verified else None,
             ))
             if verified:
                 touched.add((item["unit"], item["criterion"]))

@@ -23,6 +23,7 @@ from competition.extensions import db
 from competition.models import Criterion, Entry, EntryStatus, User
 from competition.notifications import triggers as notify
 from competition.permissions import can_judge, can_report_for
+from competition.results import calendar
 
 S = EntryStatus
 
@@ -72,6 +73,7 @@ def _require_state(entry: Entry, *allowed: str) -> None:
 
 
 def _require_judge(entry: Entry, actor: User) -> None:
+    _require_unpublished(entry)
     if not can_judge(actor, entry.unit):
         raise Forbidden("conflict_of_interest" if actor.is_staff else "forbidden")
 
@@ -99,6 +101,38 @@ def _require_reporter(entry: Entry, actor: User) -> None:
         require_staff_for_staff_entries(entry, actor)
     elif not can_report_for(actor, entry.unit):
         raise Forbidden("forbidden")
+
+
+def _require_unpublished(entry: Entry) -> None:
+    """Nothing of a drive whose official result is published changes (the lock's own guard
+    catches every other route; this says it before any work is done)."""
+    # Imported here: the lock's exception is a TransitionError defined in this module.
+    from competition.results import lock
+
+    lock.ensure_open(entry.criterion.drive)
+
+
+def require_submissions_open(entry: Entry) -> None:
+    """Units create and submit until the drive's submission close; after it they only
+    answer returned entries, and only until the freeze. Staff-entered penalties are
+    not the unit's reporting and stay open until the freeze."""
+    drive = entry.criterion.drive
+    moment = now()
+    if calendar.is_past_freeze(drive, moment):
+        raise TransitionError("submissions_closed")
+    if entry.criterion.entered_by_staff or moment <= calendar.submissions_close(drive):
+        return
+    if entry.status != S.RETURNED:
+        raise TransitionError("submissions_closed")
+
+
+def _require_not_decided_before_freeze(entry: Entry) -> None:
+    """After the freeze a decision of record (verified by the freeze) changes only by appeal,
+    so the board the public sees as of the freeze cannot move underneath it."""
+    drive = entry.criterion.drive
+    if (calendar.is_past_freeze(drive) and entry.verified_at is not None
+            and entry.verified_at <= drive.freeze_at):
+        raise TransitionError("decided_before_freeze")
 
 
 def _require_reason(reason: str) -> str:
@@ -154,9 +188,11 @@ def _move(
 
 
 def submit(entry: Entry, actor: User, expected_version: int | None = None) -> None:
+    _require_unpublished(entry)
     _require_reporter(entry, actor)
     check_version(entry, expected_version)
     _require_state(entry, S.DRAFT, S.RETURNED)
+    require_submissions_open(entry)
     _move(entry, actor, "entry.submit", S.SUBMITTED, decided=False)
 
 
@@ -205,6 +241,7 @@ def reopen(entry: Entry, actor: User, reason: str, expected_version: int | None 
     _require_judge(entry, actor)
     check_version(entry, expected_version)
     _require_state(entry, S.VERIFIED)
+    _require_not_decided_before_freeze(entry)
     _move(entry, actor, "entry.reopen", S.SUBMITTED, reason=_require_reason(reason))
     notify.entry_reopened(entry)
 

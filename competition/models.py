@@ -17,7 +17,6 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Date,
-    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -26,11 +25,12 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from competition.clock import now
+from competition.clock import UTCDateTime, as_utc, now
 from competition.extensions import db
 from competition.scoring import Measure
 
@@ -100,10 +100,10 @@ class Drive(db.Model):
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date] = mapped_column(Date)
     election_day: Mapped[date | None] = mapped_column(Date)
-    freeze_at: Mapped[datetime | None] = mapped_column(DateTime)
-    published_at: Mapped[datetime | None] = mapped_column(DateTime)
+    freeze_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # After this moment units may only answer returned entries (None: the end of `ends_on`).
-    submissions_close_at: Mapped[datetime | None] = mapped_column(DateTime)
+    submissions_close_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Days after the freeze during which a unit may appeal a decision (khiếu nại).
     appeal_days: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
     report_deadline_day: Mapped[int] = mapped_column(Integer, default=5)
@@ -262,7 +262,7 @@ class User(UserMixin, db.Model):
     session_token: Mapped[str] = mapped_column(
         String(64), default=lambda: secrets.token_hex(16)
     )
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     # Notifications by email: the address (optional) and how often (EmailPreference).
     email: Mapped[str | None] = mapped_column(String(254))
     email_preference: Mapped[str] = mapped_column(
@@ -322,13 +322,13 @@ class Entry(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(16), default=EntryStatus.DRAFT)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
-    updated_at: Mapped[datetime] = mapped_column(DateTime, default=now)
-    submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     decision_reason: Mapped[str] = mapped_column(Text, default="")
-    verified_at: Mapped[datetime | None] = mapped_column(DateTime)
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
 
     unit: Mapped[Unit] = relationship()
@@ -366,7 +366,7 @@ class Evidence(db.Model):
     size: Mapped[int | None] = mapped_column(Integer)
     sha256: Mapped[str | None] = mapped_column(String(64))
     is_public: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
     entry: Mapped[Entry] = relationship(back_populates="evidence")
 
@@ -388,7 +388,7 @@ class Assessment(db.Model):
     judge_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     points: Mapped[Decimal] = mapped_column(Points)
     comment: Mapped[str] = mapped_column(Text, default="")
-    assessed_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+    assessed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
     unit: Mapped[Unit] = relationship()
     criterion: Mapped[Criterion] = relationship()
@@ -410,9 +410,9 @@ class MonthlyReport(db.Model):
     # The signature block of the filed document (Decree 30/2020: title, then name).
     signer_title: Mapped[str] = mapped_column(String(200), default="")
     signer_name: Mapped[str] = mapped_column(String(200), default="")
-    filed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    filed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     filed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    updated_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
     drive: Mapped[Drive] = relationship()
     unit: Mapped[Unit] = relationship()
@@ -438,7 +438,7 @@ class AuditEvent(db.Model):
     """One line of the audit log (nhật ký): who changed what, when, before and after."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(DateTime, default=now, index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     actor_name: Mapped[str] = mapped_column(String(64), default="")
     ip: Mapped[str] = mapped_column(String(64), default="")
@@ -467,11 +467,11 @@ class ResultSnapshot(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     drive_id: Mapped[int] = mapped_column(ForeignKey("drive.id"))
     number: Mapped[int] = mapped_column(Integer)
-    published_at: Mapped[datetime] = mapped_column(DateTime)
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime)
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     payload: Mapped[dict] = mapped_column(JSON)
     sha256: Mapped[str] = mapped_column(String(64))
-    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     withdraw_reason: Mapped[str | None] = mapped_column(Text)
 
@@ -503,9 +503,6 @@ class Appeal(db.Model):
     kind: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str] = mapped_column(Text)
     evidence_url: Mapped[str | None] = mapped_column(String(1000))
-    evidence_stored_name: Mapped[str | None] = mapped_column(String(80))
-    evidence_original_name: Mapped[str | None] = mapped_column(String(255))
-    evidence_content_type: Mapped[str | None] = mapped_column(String(100))
     status: Mapped[str] = mapped_column(String(16), default=AppealStatus.OPEN, index=True)
     # The decision appealed against, as it stood (quantity or points), for the change log.
     original_value: Mapped[str] = mapped_column(String(32), default="")
@@ -514,8 +511,8 @@ class Appeal(db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     decision_reason: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     drive: Mapped[Drive] = relationship()
     unit: Mapped[Unit] = relationship()
@@ -556,14 +553,14 @@ class Commendation(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     drive_id: Mapped[int] = mapped_column(ForeignKey("drive.id"), index=True)
     snapshot_id: Mapped[int] = mapped_column(ForeignKey("result_snapshot.id"))
-    proposed_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+    proposed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     proposal_number: Mapped[str] = mapped_column(String(64), default="")
     decision_number: Mapped[str | None] = mapped_column(String(64), unique=True)
     decision_date: Mapped[date | None] = mapped_column(Date)
     signer_title: Mapped[str] = mapped_column(String(200), default="")
     signer_name: Mapped[str] = mapped_column(String(200), default="")
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
     drive: Mapped[Drive] = relationship()
@@ -633,4 +630,16 @@ class EntryFormUse(db.Model):
     token: Mapped[str] = mapped_column(String(64), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     entry_id: Mapped[int | None] = mapped_column(ForeignKey("entry.id", ondelete="SET NULL"))
-    used_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+    used_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+
+def _aware_on_set(_target, value, _old, _initiator):
+    """A moment assigned in Python is kept aware in UTC, as the database gives it back."""
+    return as_utc(value) if isinstance(value, datetime) else value
+
+
+for _mapper in db.Model.registry.mappers:
+    for _column in _mapper.columns:
+        if isinstance(_column.type, UTCDateTime):
+            event.listen(getattr(_mapper.class_, _mapper.get_property_by_column(_column).key),
+                         "set", _aware_on_set, retval=True)

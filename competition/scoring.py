@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from functools import cached_property
@@ -361,10 +361,14 @@ def month_starts(first: date, last: date) -> list[date]:
     return months
 
 
-def report_deadline(month: date, deadline_day: int) -> datetime:
-    """The last moment a month's report is on time: the end of day N of the next month."""
+def report_deadline(month: date, deadline_day: int, zone: tzinfo) -> datetime:
+    """The last moment a month's report is on time: the end of day N of the next month.
+
+    "The end of the day" is read on the federation's clock (`zone`), so a
+    report filed at 23:59 Vietnam time on day N is on time wherever the server runs.
+    """
     next_month = (month.replace(day=1) + timedelta(days=32)).replace(day=1)
-    return datetime.combine(next_month.replace(day=deadline_day), time.max)
+    return datetime.combine(next_month.replace(day=deadline_day), time.max, tzinfo=zone)
 
 
 def report_record(
@@ -373,6 +377,7 @@ def report_record(
     deadline_day: int,
     filed: Mapping[date, datetime],
     now: datetime,
+    zone: tzinfo,
 ) -> ReportRecord:
     """Reports due by `now` (their deadline has passed) and how many were filed in time.
 
@@ -380,7 +385,7 @@ def report_record(
     """
     due = on_time = 0
     for month in month_starts(drive_start, drive_end):
-        deadline = report_deadline(month, deadline_day)
+        deadline = report_deadline(month, deadline_day, zone)
         if deadline >= now:
             continue
         due += 1

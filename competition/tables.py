@@ -19,6 +19,8 @@ from typing import Any
 
 from flask import Response
 
+from competition import clock
+
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NUMBER_FORMAT = "#,##0.##"
 DATE_FORMAT = "dd/mm/yyyy"
@@ -66,13 +68,20 @@ def _attachment(filename: str) -> str:
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
 
 
+def _cell(value: Any) -> Any:
+    """A value as a spreadsheet holds it: a moment on the Vietnam wall clock (no zone)."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return clock.local(value).replace(tzinfo=None)
+    return value
+
+
 def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     buffer = io.StringIO()
     # Every field quoted, as OWASP advises, so a separator inside a text never starts a new cell.
     writer = csv.writer(buffer, quoting=csv.QUOTE_ALL)
     writer.writerow([spreadsheet_text(h) for h in header])
     for row in rows:
-        writer.writerow(["" if v is None else spreadsheet_text(v) for v in row])
+        writer.writerow(["" if v is None else spreadsheet_text(_cell(v)) for v in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -93,7 +102,7 @@ def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         widths = [len(str(h)) for h in header]
         for row in rows:
-            values = [float(v) if isinstance(v, Decimal) else spreadsheet_text(v) for v in row]
+            values = [float(v) if isinstance(v, Decimal) else spreadsheet_text(_cell(v)) for v in row]
             sheet.append(values)
             for index, value in enumerate(values):
                 widths[index] = max(widths[index], min(60, len(str(value or ""))))

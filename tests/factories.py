@@ -7,13 +7,13 @@ tallies, the standings version and the audit log are what the product makes.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
-from competition import drives, lifecycle
+from competition import clock, drives, lifecycle
 from competition.extensions import db
 from competition.imports import slugify
 from competition.models import (
@@ -35,6 +35,12 @@ PASSWORD = "mat-khau-thu-nghiem"
 # Test accounts use a cheap hash so hundreds of sign-ins stay quick; the product's own
 # hashing (werkzeug's scrypt default) is untouched and used by every real account.
 _HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
+
+
+def vn(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0,
+       microsecond: int = 0) -> datetime:
+    """A moment read on the Vietnam clock (what a reporter's watch shows), as aware UTC."""
+    return clock.from_local(datetime(year, month, day, hour, minute, second, microsecond))
 
 
 def default_drive() -> Drive:

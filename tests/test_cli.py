@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -106,7 +107,7 @@ def test_users_create_refuses_bad_input(runner, world, args, message):
     assert db.session.scalar(select(func.count()).select_from(User)) == before
 
 
-def test_demo_loads_every_phase_and_status_and_is_idempotent(runner):
+def test_demo_loads_every_status_and_is_idempotent(runner):
     first = runner.invoke(args=["demo"])
     assert first.exit_code == 0, first.output
     assert "thidua2021" in first.output and "thamdinh2" in first.output
@@ -114,8 +115,10 @@ def test_demo_loads_every_phase_and_status_and_is_idempotent(runner):
     assert 200 <= entries <= 1000
     statuses = set(db.session.scalars(select(Entry.status).distinct()))
     assert statuses == {s.value for s in EntryStatus}
+    # On its today (10/05/2021) Đợt 3 has not begun: nothing is dated in it, nor after today.
     phases = set(db.session.scalars(select(Entry.phase_id).where(Entry.phase_id.is_not(None))))
-    assert len(phases) == 3
+    assert len(phases) == 2
+    assert db.session.scalar(select(func.max(Entry.activity_date))) <= date(2021, 5, 10)
     districts = {u.parent.code for u in db.session.scalars(select(Unit).where(Unit.kind == "cdcs"))}
     assert {"HOAAN", "TPCB"} <= districts
     assert runner.invoke(args=["demo"]).exit_code == 0
@@ -145,3 +148,15 @@ def test_standings_rebuild_repairs_a_damaged_tally(runner):
     assert "khác với trước khi tính lại" in result.output
     assert " 0 dòng khác" not in result.output
     assert standings.standings(drive) == good
+
+
+def test_the_demo_on_2_july_is_inside_its_appeal_window_with_open_appeals(runner, monkeypatch):
+    monkeypatch.setenv("COMPETITION_TODAY", "2021-07-02")
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    status = runner.invoke(args=["results", "freeze-status"]).output
+    assert "Đã chốt, đang nhận khiếu nại" in status and "Khiếu nại chưa giải quyết: 3" in status
+    freeze = db.session.scalar(select(Drive.freeze_at))
+    # Every verification of the demo happened before the freeze, every submission by the close.
+    assert db.session.scalar(select(func.max(Entry.verified_at))) < freeze
+    assert db.session.scalar(select(func.max(Entry.activity_date))) <= date(2021, 6, 30)
+    assert len(set(db.session.scalars(select(Entry.phase_id).where(Entry.phase_id.is_not(None))))) == 3

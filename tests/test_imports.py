@@ -113,8 +113,8 @@ def test_entries_import_adds_entries_and_counts_verified_ones(runner, world, tmp
     [
         ("NOPE,TB,2021-04-12,1,submitted,dot2,facebook,x,", "unit_code", "không tồn tại"),
         ("HOAAN,XX,2021-04-12,1,submitted,dot2,facebook,x,", "criterion_code", "không tồn tại"),
-        ("HOAAN,TB,2021-08-01,1,submitted,dot3,facebook,x,", "activity_date", "thời gian đợt thi đua"),
-        ("HOAAN,TB,2021-05-30,1,submitted,dot2,facebook,x,", "activity_date", "Đợt 2"),
+        ("HOAAN,KH,2021-03-01,1,submitted,,,x,", "activity_date", "thời gian đợt thi đua"),
+        ("HOAAN,TB,2021-05-05,1,submitted,dot1,facebook,x,", "activity_date", "Đợt 1"),
         ("HOAAN,TB,12/04/2021,1,submitted,dot2,facebook,x,", "activity_date", "YYYY-MM-DD"),
         ("HOAAN,TB,2021-04-12,-3,submitted,dot2,facebook,x,", "quantity", "không âm"),
         ("HOAAN,TB,2021-04-12,ba,submitted,dot2,facebook,x,", "quantity", "không âm"),

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal as D
+from zoneinfo import ZoneInfo
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -115,10 +116,17 @@ def test_on_time_is_reports_on_time_over_reports_due():
     assert not nothing_due.applicable
 
 
-def test_report_deadline_is_the_end_of_day_n_of_the_next_month():
-    assert report_deadline(date(2021, 4, 1), 5) == datetime(2021, 5, 5, 23, 59, 59, 999999)
-    filed = {date(2021, 3, 1): datetime(2021, 4, 5, 16, 0), date(2021, 4, 1): datetime(2021, 5, 6)}
-    record = report_record(date(2021, 3, 10), date(2021, 6, 30), 5, filed, datetime(2021, 5, 10))
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def test_report_deadline_is_the_end_of_day_n_of_the_next_month_in_vietnam_time():
+    deadline = report_deadline(date(2021, 4, 1), 5, VIETNAM)
+    # 23:59:59.999999 on 05/05 in Cao Bằng is 16:59:59.999999 UTC the same day.
+    assert deadline == datetime(2021, 5, 5, 16, 59, 59, 999999, tzinfo=UTC)
+    filed = {date(2021, 3, 1): datetime(2021, 4, 5, 16, 0, tzinfo=UTC),  # 23:00 Vietnam: on time
+             date(2021, 4, 1): datetime(2021, 5, 5, 17, 0, tzinfo=UTC)}  # 00:00 on the 6th: late
+    record = report_record(date(2021, 3, 10), date(2021, 6, 30), 5, filed,
+                           datetime(2021, 5, 10, tzinfo=UTC), VIETNAM)
     assert record == ReportRecord(due=2, on_time=1)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 from competition import scoring, standings
@@ -10,6 +10,7 @@ from competition.clock import now
 from competition.extensions import db
 from competition.models import EntryStatus
 from tests import factories
+from tests.factories import vn
 
 
 def test_verified_entries_score_and_pending_ones_do_not(world):
@@ -53,7 +54,7 @@ def test_incremental_tallies_equal_a_full_recompute(world):
 def test_freeze_shows_the_public_the_board_as_of_the_freeze(world, monkeypatch):
     tb = factories.criterion(world.drive, "TB")
     factories.entry(world.hoa_an, tb, 6, status=EntryStatus.VERIFIED)
-    world.drive.freeze_at = datetime(2021, 5, 10, 0, 0)
+    world.drive.freeze_at = vn(2021, 5, 10, 0, 0)
     db.session.commit()
     # Verified today (10/5), after the freeze at midnight: hidden from the public.
     assert standings.public_cutoff(world.drive) == world.drive.freeze_at
@@ -61,7 +62,7 @@ def test_freeze_shows_the_public_the_board_as_of_the_freeze(world, monkeypatch):
     live = standings.standing_of(standings.standings(world.drive), "HOAAN")
     assert public.score("TB").points == 0
     assert live.score("TB").points == Decimal("2.00")
-    world.drive.published_at = datetime(2021, 5, 10, 12, 0)
+    world.drive.published_at = vn(2021, 5, 10, 12, 0)
     db.session.commit()
     assert standings.public_cutoff(world.drive) is None
 
@@ -78,9 +79,9 @@ def test_on_time_counts_reports_filed_by_the_deadline(world):
     from competition.models import MonthlyReport
 
     db.session.add(MonthlyReport(drive=world.drive, unit=world.hoa_an, month=date(2021, 3, 1),
-                                 filed_at=datetime(2021, 4, 5, 17, 0)))
+                                 filed_at=vn(2021, 4, 5, 17, 0)))
     db.session.add(MonthlyReport(drive=world.drive, unit=world.hoa_an, month=date(2021, 4, 1),
-                                 filed_at=datetime(2021, 5, 6, 8, 0)))
+                                 filed_at=vn(2021, 5, 6, 8, 0)))
     standings.bump_version(world.drive.id)
     db.session.commit()
     row = standings.standing_of(standings.standings(world.drive), "HOAAN")

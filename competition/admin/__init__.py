@@ -13,4 +13,4 @@ from competition import navigation
 bp = Blueprint("admin", __name__, url_prefix="/quan-tri")
 navigation.register("admin.index", _l("Quản trị"), roles=("admin",), order=80)
 
-from competition.admin import data_views, drive_views, people_views  # noqa: E402,F401
+from competition.admin import data_views, drive_views, people_views, results_views  # noqa: E402,F401

@@ -8,14 +8,14 @@ very same bytes and writes all rows in one transaction, or nothing.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date
 
 from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from competition import audit, backup, imports, standings
+from competition import audit, backup, clock, imports, standings
 from competition.accounts.access import admin_required
 from competition.admin import bp, services
 from competition.admin.forms import IMPORT_KINDS, ImportForm, RestoreForm
@@ -123,7 +123,7 @@ def backup_download():
     content = backup.dumps().encode("utf-8")
     audit.record("backup.export", None, after={"bytes": len(content)})
     db.session.commit()
-    stamp = datetime.now().strftime("%Y%m%d-%H%M")
+    stamp = clock.local(clock.now()).strftime("%Y%m%d-%H%M")
     response = download(content, f"thidua-sao-luu-{stamp}.json")
     response.mimetype = "application/json"
     return response
@@ -208,9 +208,9 @@ def audit_log():
     if optional_id(filters["unit"]):
         query = query.where(AuditEvent.unit_id == optional_id(filters["unit"]))
     if filters["since"]:
-        query = query.where(AuditEvent.at >= datetime.combine(filters["since"], time.min))
+        query = query.where(AuditEvent.at >= clock.start_of_day(filters["since"]))
     if filters["until"]:
-        query = query.where(AuditEvent.at <= datetime.combine(filters["until"], time.max))
+        query = query.where(AuditEvent.at <= clock.end_of_day(filters["until"]))
     page = db.paginate(query, page=page_number(),
                        per_page=current_app.config.get("AUDIT_PER_PAGE", 50),
                        error_out=False)

@@ -29,14 +29,14 @@ from competition.admin.forms import (
     PhaseForm,
 )
 from competition.extensions import db
-from competition.lifecycle import TransitionError
 from competition.models import Block, Criterion, Drive, Entry, Phase, Unit, User
 from competition.problems import InvalidData
 from competition.security import optional_id
 
 DRIVE_FIELDS = (
     "code", "title", "issuer", "place", "issued_on", "starts_on", "ends_on", "election_day",
-    "freeze_at", "report_deadline_day", "threshold_excellent", "threshold_good", "threshold_passed",
+    "freeze_at", "submissions_close_at", "appeal_days", "report_deadline_day",
+    "threshold_excellent", "threshold_good", "threshold_passed",
 )
 # Settings that change live points or classifications (the freeze only changes the public cut).
 DRIVE_SCORING_FIELDS = {
@@ -217,24 +217,6 @@ def drive_settings():
             db.session.refresh(drive)
     status = 200 if impact is not None else _status()
     return render_template("admin/drive_form.html", form=form, drive=drive, impact=impact), status
-
-
-@bp.route("/cong-bo", methods=["POST"])
-@admin_required
-def publish():
-    """Publish the final results: the public board leaves the freeze cut-off."""
-    from competition.publication import publish_results
-
-    drive = active_drive_or_404()
-    try:
-        publish_results(drive, current_user._get_current_object())
-    except TransitionError as error:
-        db.session.rollback()
-        abort(error.status, _("Kết quả đã được công bố trước đó.")
-              if error.message == "already_published" else None)
-    db.session.commit()
-    flash(_("Đã công bố kết quả. Bảng xếp hạng công khai hiển thị kết quả cuối cùng."), "success")
-    return redirect(url_for("admin.drive_settings"))
 
 
 # --- Phases ---------------------------------------------------------------

@@ -25,10 +25,33 @@ from wtforms.validators import (
 )
 
 # WTForms' own field messages (a bad date, a bad choice) in the reader's language.
+from competition import clock
 from competition.entries.forms import VietnameseForm
 from competition.models import Role, UnitKind
 from competition.notifications.addresses import clean_email
 from competition.scoring import Measure
+
+
+class VietnamTimeField(DateTimeLocalField):
+    """A date and time typed on the Vietnam clock, kept as an aware UTC moment.
+
+    The browser's `datetime-local` input has no zone: what the admin types is
+    read as Vietnam time (`clock.from_local`) and shown back the same way.
+    """
+
+    def __init__(self, label=None, validators=None, **kwargs) -> None:
+        super().__init__(label, validators, format="%Y-%m-%dT%H:%M", **kwargs)
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        return clock.local(self.data).strftime("%Y-%m-%dT%H:%M") if self.data else ""
+
+    def process_formdata(self, valuelist) -> None:
+        super().process_formdata(valuelist)
+        if self.data is not None:
+            self.data = clock.from_local(self.data)
+
 
 CODE = Regexp(r"^[A-Za-z0-9_.\-/ĐđÀ-ỹ]+$", message=_l("Mã chỉ gồm chữ, số và các dấu - _ . /"))
 REQUIRED = _l("Mục này là bắt buộc.")
@@ -74,8 +97,14 @@ class DriveForm(VietnameseForm):
     starts_on = DateField(_l("Ngày bắt đầu"), validators=_required())
     ends_on = DateField(_l("Ngày kết thúc"), validators=_required())
     election_day = DateField(_l("Ngày bầu cử"), validators=[Optional()])
-    freeze_at = DateTimeLocalField(
-        _l("Thời điểm chốt bảng xếp hạng"), format="%Y-%m-%dT%H:%M", validators=[Optional()]
+    freeze_at = VietnamTimeField(_l("Thời điểm chốt bảng xếp hạng"), validators=[Optional()])
+    submissions_close_at = VietnamTimeField(
+        _l("Hạn cuối gửi kết quả"), validators=[Optional()]
+    )
+    appeal_days = IntegerField(
+        _l("Số ngày nhận khiếu nại sau khi chốt"), default=5,
+        validators=[InputRequired(REQUIRED),
+                    NumberRange(0, 60, _l("Số ngày khiếu nại phải từ 0 đến 60."))],
     )
     report_deadline_day = IntegerField(
         _l("Hạn báo cáo tháng (ngày của tháng sau)"), default=5,

@@ -45,7 +45,36 @@ SCHEMAS: dict[str, Any] = {
                        "description": "True between the freeze and the publication of the results: "
                                       "the numbers are as of freeze_at."},
             "as_of": {"type": "string", "format": "date-time"},
-            "standings_version": {"type": "integer"},
+            "standings_version": {"type": ["integer", "null"],
+                                  "description": "Counter of the live board; null from the freeze "
+                                                 "on, when the numbers are held."},
+            "result": {"type": ["object", "null"],
+                       "description": "The official result in force (number, sha256, "
+                                      "published_at), or null."},
+        },
+    },
+    "Results": {
+        "type": "object",
+        "properties": {
+            "drive": {"allOf": [_ref("Drive")], "properties": {"slug": {"type": "string"}}},
+            "current": {"type": ["object", "null"], "description":
+                        "The snapshot in force: number, published_at, sha256 and payload. "
+                        "sha256 is the hex SHA-256 of the payload serialised as JSON with "
+                        "sorted keys, no spaces and UTF-8 text (ensure_ascii off)."},
+            "history": {"type": "array", "description":
+                        "Every snapshot, newest first: number, published_at, sha256, "
+                        "withdrawn_at and the public withdraw_reason."},
+            "decision": {"type": ["object", "null"], "description": "The commendation decision "
+                         "(null until it is issued).", "properties": {
+                             "number": {"type": "string"}, "date": DATE,
+                             "signer_title": {"type": "string"},
+                             "signer_name": {"type": "string"}}},
+            "awards": {"type": "array", "items": {"type": "object", "properties": {
+                "code": {"type": "string"}, "name": {"type": "string"},
+                "level": {"type": "string"},
+                "units": {"type": "array", "items": {"type": "object", "properties": {
+                    "code": {"type": "string"}, "name": {"type": "string"},
+                    "block": {"type": "string"}, "rank": {"type": "integer"}}}}}}},
         },
     },
     "CriterionScore": {
@@ -128,32 +157,6 @@ SCHEMAS: dict[str, Any] = {
             "items": {"type": "array", "items": _ref("Activity")},
         },
     },
-    "OfficialResult": {
-        "type": "object",
-        "properties": {
-            "drive": {"allOf": [_ref("Drive")], "properties": {"slug": {"type": "string"}}},
-            "snapshot": {"type": ["object", "null"], "description": "The published snapshot "
-                         "(null before publication), verbatim: "
-                         "sha256 is the hex SHA-256 of the payload serialised with sorted keys, "
-                         "no spaces, UTF-8 (json.dumps(payload, ensure_ascii=False, "
-                         "sort_keys=True, separators=(',', ':'))).", "properties": {
-                             "number": {"type": "integer"},
-                             "published_at": {"type": "string", "format": "date-time"},
-                             "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
-                             "payload": {"type": "object"}}},
-            "decision": {"type": ["object", "null"], "description": "The commendation decision "
-                         "(null until it is issued).", "properties": {
-                             "number": {"type": "string"}, "date": DATE,
-                             "signer_title": {"type": "string"},
-                             "signer_name": {"type": "string"}}},
-            "awards": {"type": "array", "items": {"type": "object", "properties": {
-                "code": {"type": "string"}, "name": {"type": "string"},
-                "level": {"type": "string"},
-                "units": {"type": "array", "items": {"type": "object", "properties": {
-                    "code": {"type": "string"}, "name": {"type": "string"},
-                    "block": {"type": "string"}, "rank": {"type": "integer"}}}}}}},
-        },
-    },
     "DriveList": {
         "type": "object",
         "properties": {"drives": {"type": "array", "items": {"type": "object", "properties": {
@@ -213,10 +216,10 @@ PATHS: dict[str, Any] = {
     }},
     "/results": {"get": {
         "operationId": "results",
-        "summary": "The official result: the published snapshot and the awards of the decision.",
-        "responses": {"200": _ok("OfficialResult", "The result in force (snapshot null "
-                                                   "before publication)."),
-                      "304": NOT_MODIFIED, "404": ERROR},
+        "summary": "The official result: the published snapshot in force, every earlier one, "
+                   "and the awards of the decision.",
+        "responses": {"200": _ok("Results", "The result in force."), "304": NOT_MODIFIED,
+                      "404": ERROR},
     }},
     "/drives": {"get": {
         "operationId": "drives",

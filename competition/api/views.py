@@ -22,11 +22,12 @@ from competition.api.openapi import openapi_document
 from competition.commendation import official, services
 from competition.entry_rules import CHANNEL_NAMES
 from competition.extensions import db
-from competition.models import Drive, Entry, Unit
+from competition.models import Drive, Entry, ResultSnapshot, Unit
 from competition.public import queries
 from competition.public.freshness import conditional, current_drive, current_perspective
 from competition.public.labels import CLASSIFICATION_LABELS
 from competition.public.views import declared_standing
+from competition.results import current_snapshot, snapshots
 
 PLACES = Decimal("0.0001")
 
@@ -64,8 +65,22 @@ def drive_json(drive: Drive) -> dict:
         "published_at": moment(drive.published_at),
         "frozen": view.frozen,
         "as_of": moment(history.moment_of(view.cutoff)),
-        "standings_version": standings.current_version(drive.id),
+        # The live board's counter; null from the freeze on, when what the API shows is
+        # held (it moves only through appeals, listed in the change log; ETags still change).
+        "standings_version": None if view.cutoff else standings.current_version(drive.id),
+        "result": _snapshot_json(current_snapshot(drive), payload=False),
     }
+
+
+def _snapshot_json(snapshot: ResultSnapshot | None, payload: bool = True) -> dict | None:
+    if snapshot is None:
+        return None
+    found = {"number": snapshot.number, "published_at": moment(snapshot.published_at),
+             "sha256": snapshot.sha256, "withdrawn_at": moment(snapshot.withdrawn_at),
+             "withdraw_reason": snapshot.withdraw_reason}
+    if payload:
+        found["payload"] = snapshot.payload
+    return found
 
 
 def criterion_json(score: scoring.CriterionScore) -> dict:
@@ -134,7 +149,7 @@ def unit(code: str):
     if standing is None:
         abort(404, _("Không có đơn vị xếp hạng mang mã này."))
     series = history.points_over_time(drive, view.cutoff, [standing])
-    declared = declared_standing(drive, found)
+    declared = declared_standing(drive, found, view.cutoff)
     phases = {p.code: p.name for p in drive.phases}
     return jsonify({
         "drive": drive_json(drive),
@@ -200,16 +215,16 @@ def openapi():
 @bp.route("/results")
 @conditional(public_only=True)
 def results():
-    """The official result in force: the published snapshot (verbatim, with its SHA-256) and
-    the awards of the issued decision; before publication `snapshot` is null."""
+    """The official result: the published snapshot in force (verbatim, so anyone can recompute
+    its SHA-256 from `payload`; null before publication or after a withdrawal), every earlier
+    publication, and the awards of the issued decision."""
     drive = _drive()
     result = official.official_result(drive)
-    decision = result.decision if result else None
+    decision = result.decision if result is not None else None
     return jsonify({
         "drive": {**drive_json(drive), "slug": drive.slug},
-        "snapshot": None if result is None else {
-            "number": result.number, "published_at": moment(result.published_at),
-            "sha256": result.sha256, "payload": result.snapshot.payload},
+        "current": _snapshot_json(current_snapshot(drive)),
+        "history": [_snapshot_json(s, payload=False) for s in snapshots(drive)],
         "decision": None if decision is None else {
             "number": decision.decision_number, "date": moment(decision.decision_date),
             "signer_title": decision.signer_title, "signer_name": decision.signer_name,

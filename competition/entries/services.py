@@ -29,6 +29,7 @@ from competition.entry_rules import CHANNEL_NAMES, entry_problems
 from competition.extensions import db
 from competition.formatting import moment
 from competition.models import Criterion, Drive, Entry, EntryStatus, Evidence, Unit, User
+from competition.results import lock
 from competition.security import database_id, optional_id
 
 EDITABLE = (EntryStatus.DRAFT, EntryStatus.RETURNED)
@@ -47,6 +48,11 @@ TRANSITION_MESSAGES = {
     "forbidden": _l("Bạn không có quyền thực hiện thao tác này."),
     "staff_only": _l("Kết quả này thuộc tiêu chí do tổ thẩm định ghi nhận (trừ điểm); đơn vị "
                      "không được sửa, xóa hay gửi lại."),
+    "results_published": lock.MESSAGE,
+    "submissions_closed": _l("Đã hết hạn gửi kết quả của đợt thi đua: đơn vị chỉ còn trả lời các "
+                             "kết quả bị trả lại, trước thời điểm chốt."),
+    "decided_before_freeze": _l("Bảng xếp hạng đã chốt: quyết định đưa ra trước thời điểm chốt "
+                                "chỉ thay đổi được qua khiếu nại."),
 }
 
 
@@ -236,6 +242,7 @@ def save_entry(
             use = form_tokens.claim(form_token, actor) if creating else None
             before = None if creating else audit.entry_snapshot(entry)
             _assign(entry, form)
+            lifecycle.require_submissions_open(entry)
             entry.updated_at = now()
             if creating:
                 entry.created_by = actor

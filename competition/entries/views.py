@@ -232,7 +232,9 @@ def evidence(evidence_id: int) -> Response:
     if item is None or not item.is_file:
         abort(404)
     entry = item.entry
-    public = item.is_public and entry.status == EntryStatus.VERIFIED
+    # Public once verified, and from the freeze only if it counts as of the freeze.
+    public = item.is_public and standings.is_counted(
+        entry, standings.public_cutoff(entry.criterion.drive))
     if not public and not can_see_entry(current_user, entry):
         abort(404)
     try:

@@ -25,6 +25,7 @@ from competition.models import (
     User,
 )
 from competition.permissions import can_judge
+from competition.results import calendar
 from competition.scoring import Measure
 from competition.security import optional_id
 
@@ -174,6 +175,11 @@ def assess(
         before = {"points": mine.points, "comment": mine.comment} if mine else None
         if mine and Decimal(mine.points) == points and mine.comment == comment:
             continue
+        if mine and calendar.is_past_freeze(drive) and mine.assessed_at <= drive.freeze_at:
+            # The score of record at the freeze changes only through an appeal.
+            raise GridError({f"points-{unit.id}-{criterion.id}": str(_l(
+                "Bảng xếp hạng đã chốt: điểm chấm trước thời điểm chốt chỉ thay đổi được qua "
+                "khiếu nại."))}, 409)
         if mine is None:
             mine = Assessment(unit=unit, criterion=criterion, judge=judge)
             db.session.add(mine)

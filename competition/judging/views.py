@@ -16,8 +16,9 @@ from competition.extensions import db
 from competition.judging import bp
 from competition.judging import services as svc
 from competition.judging.forms import DecisionForm, GridForm
-from competition.models import Block, Entry, Unit, User
+from competition.models import AppealStatus, Block, Entry, Unit, User
 from competition.permissions import can_judge
+from competition.results import appeals
 from competition.security import database_id
 
 ACTIONS = {
@@ -53,8 +54,9 @@ def queue():
     page = db.paginate(query, page=request.args.get("page", 1, type=database_id),
                        per_page=current_app.config["ENTRIES_PER_PAGE"], error_out=False)
     allowed = {entry.id: can_judge(current_user, entry.unit) for entry in page.items}
+    waiting = [a for a in appeals.open_first(drive.id) if a.status == AppealStatus.OPEN]
     return render_template("judging/queue.html", page=page, facets=facets, chosen=chosen,
-                           allowed=allowed, bulk=VersionForm())
+                           allowed=allowed, bulk=VersionForm(), appeals=waiting)
 
 
 def _render_entry(entry: Entry, forms: dict[str, DecisionForm] | None = None,

@@ -11,10 +11,10 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from competition.clock import now
+from competition.clock import UTCDateTime, now
 from competition.extensions import db
 from competition.models import User
 
@@ -27,8 +27,8 @@ class Notification(db.Model):
     kind: Mapped[str] = mapped_column(String(48))
     text: Mapped[str] = mapped_column(Text)
     link: Mapped[str] = mapped_column(String(500))
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
-    read_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Scheduled messages carry a key ("report_due_3:2021-05:HOAAN"): the unique
     # constraint makes a second worker's copy fail instead of reaching the person twice.
     key: Mapped[str | None] = mapped_column(String(160))
@@ -61,11 +61,11 @@ class OutboxMessage(db.Model):
     key: Mapped[str | None] = mapped_column(String(160), unique=True)
     status: Mapped[str] = mapped_column(String(16), default=OutboxStatus.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
-    next_attempt_at: Mapped[datetime] = mapped_column(DateTime, default=now)
-    claimed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     claimed_by: Mapped[str] = mapped_column(String(64), default="")
-    sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str] = mapped_column(Text, default="")
 
     user: Mapped[User | None] = relationship()
@@ -82,6 +82,6 @@ class ScheduledRun(db.Model):
 
     job: Mapped[str] = mapped_column(String(32), primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
-    started_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     worker: Mapped[str] = mapped_column(String(64), default="")
     messages: Mapped[int] = mapped_column(Integer, default=0)

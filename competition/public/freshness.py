@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime
 from functools import lru_cache, wraps
 from typing import Any
 
@@ -31,7 +31,7 @@ from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.http import is_resource_modified
 
-from competition import cache, standings
+from competition import cache, clock, standings
 from competition.clock import now
 from competition.extensions import db
 from competition.models import AuditEvent, Drive
@@ -99,7 +99,7 @@ def _etag(version: int, view_point: Perspective) -> str:
         str(g.thidua_drive.id), str(version), g.get("drive_slug") or "",
         request.endpoint or "", repr(sorted((request.view_args or {}).items())),
         repr(sorted(request.args.items(multi=True))), str(get_locale()), view_point.key,
-        now().date().isoformat(), reader,
+        clock.today().isoformat(), reader,
     ]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
 
@@ -107,13 +107,13 @@ def _etag(version: int, view_point: Perspective) -> str:
 def _last_modified(drive: Drive) -> datetime:
     """The latest of: the last audited change, the start of today, the freeze once reached."""
     moment = now()
-    candidates = [datetime.combine(moment.date(), time.min)]
+    candidates = [clock.start_of_day(clock.local_day(moment))]
     latest_event = g.thidua_last_change
     if latest_event is not None:
         candidates.append(latest_event)
     if drive.freeze_at is not None and drive.freeze_at <= moment:
         candidates.append(drive.freeze_at)
-    # Times are the server's local time; HTTP speaks UTC, to the second.
+    # HTTP speaks UTC, to the second.
     return max(candidates).astimezone(UTC).replace(microsecond=0)
 
 

@@ -128,7 +128,7 @@ def _verified(drive: Drive, cutoff: datetime | None, propaganda: bool = True) ->
     if propaganda:
         query = query.where(Criterion.is_propaganda.is_(True))
     if cutoff is not None:
-        query = query.where(Entry.verified_at <= cutoff)
+        query = query.where(standings.counted_by(cutoff))
     return query
 
 

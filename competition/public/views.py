@@ -7,13 +7,13 @@ freeze until publication) for everyone, the live board for staff.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from competition import history, standings, tables
+from competition import clock, history, standings, tables
 from competition.cache import cached
 from competition.clock import today
 from competition.commendation import official
@@ -26,6 +26,7 @@ from competition.public.freshness import conditional, current_drive, current_per
 from competition.public.labels import CLASSIFICATION_LABELS
 from competition.reports.docx import docx_bytes
 from competition.reports.pdf import PdfUnavailable, docx_to_pdf
+from competition.results import public_record
 from competition.security import database_id
 
 TOP_UNITS = 5
@@ -66,6 +67,9 @@ def _common(drive) -> dict:
         ),
         "moment": history.moment_of(view_point.cutoff),
         "drives": queries.drives_on_record(),
+
+
+        "result": public_record(drive),
     }
 
 
@@ -198,7 +202,7 @@ def leaderboard_download(block_code: str, fmt: str):
     block = next(b for b in standings.blocks() if b.code == block_code)
     moment = history.moment_of(current_perspective().cutoff)
     return tables.table_download(
-        f"bang-xep-hang-{block_code}-{moment:%Y%m%d}.{fmt}", header, body, block.name
+        f"bang-xep-hang-{block_code}-{clock.local(moment):%Y%m%d}.{fmt}", header, body, block.name
     )
 
 
@@ -209,10 +213,14 @@ def _ranked_unit(slug: str) -> Unit:
     return unit
 
 
-def declared_standing(drive, unit: Unit):
-    """The unit's total if every submitted entry were verified as reported (cached per version)."""
-    key = f"declared:{drive.id}:{standings.current_version(drive.id)}:{unit.code}:{today()}"
-    return cached(key, lambda: standings.projected_standing(drive, unit))
+def declared_standing(drive, unit: Unit, cutoff: datetime | None):
+    """The unit's total if every submitted entry were verified as reported (cached per version).
+
+    From the freeze on it is as of the freeze, like every other public number.
+    """
+    moment = cutoff.isoformat() if cutoff else "live"
+    key = f"declared:{drive.id}:{standings.current_version(drive.id)}:{unit.code}:{moment}:{today()}"
+    return cached(key, lambda: standings.projected_standing(drive, unit, cutoff))
 
 
 @route("/don-vi-thi-dua/<slug>")
@@ -234,7 +242,7 @@ def unit(slug: str):
         unit=unit,
         standing=standing,
         block_size=len(board[unit.block.code]),
-        declared=declared_standing(drive, unit),
+        declared=declared_standing(drive, unit, view.cutoff),
         criteria={c.code: c for c in standings.scored_criteria(drive)},
         series=series,
         series_chart=charts.series_chart(series, [standing.unit]),

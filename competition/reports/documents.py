@@ -16,6 +16,7 @@ from decimal import Decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from competition import clock
 from competition.models import Unit, UnitKind, User
 from competition.reports.services import (
     CriterionRow,
@@ -322,7 +323,7 @@ def filing_table(summary: ProvinceMonth) -> Table:
 def units_table(summary: ProvinceMonth) -> Table:
     body: list[list[Value]] = [
         [str(i), f.unit.name, f.unit.block.name, str(STATUS_LABELS[f.status]),
-         f.report.filed_at.strftime("%d/%m/%Y %H:%M") if f.report and f.report.filed_at else ""]
+         clock.local(f.report.filed_at).strftime("%d/%m/%Y %H:%M") if f.report and f.report.filed_at else ""]
         for i, f in enumerate(summary.filings, start=1)
     ]
     return Table(

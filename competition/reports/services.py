@@ -19,7 +19,7 @@ from decimal import Decimal
 from sqlalchemy import case, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from competition import audit, scoring, standings
+from competition import audit, clock, scoring, standings
 from competition.clock import now, today
 from competition.extensions import db
 from competition.models import (
@@ -73,7 +73,8 @@ def month_end(month: date) -> date:
 
 
 def deadline(drive: Drive, month: date) -> datetime:
-    return scoring.report_deadline(month, drive.report_deadline_day)
+    """The end of day N of the month after `month`, Vietnam time."""
+    return scoring.report_deadline(month, drive.report_deadline_day, clock.zone())
 
 
 class FilingStatus(enum.StrEnum):

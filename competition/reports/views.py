@@ -16,7 +16,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from competition import standings, tables
+from competition import clock, standings, tables
 from competition.accounts.access import (
     admin_required,
     reporter_required,
@@ -182,7 +182,7 @@ def reopen(slug: str, month_text: str):
 
 def _unit_document(drive: Drive, unit: Unit, month: date) -> documents.OfficialDocument:
     figures = services.unit_month(drive, unit, month)
-    day = figures.report.filed_at.date() if figures.is_filed else today()
+    day = clock.local_day(figures.report.filed_at) if figures.is_filed else today()
     return documents.unit_document(figures, day)
 
 

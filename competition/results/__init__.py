@@ -36,6 +36,15 @@ def current_snapshot(drive: Drive) -> ResultSnapshot | None:
     ).first()
 
 
+def public_record(drive: Drive) -> dict[str, ResultSnapshot | None]:
+    """What every public page says about the official result: the one in force, else the
+    latest withdrawn one (whose public reason must be seen)."""
+    history = snapshots(drive)
+    current = next((s for s in history if s.withdrawn_at is None), None)
+    withdrawn = None if current else next((s for s in history if s.withdrawn_at), None)
+    return {"current": current, "withdrawn": withdrawn}
+
+
 def snapshots(drive: Drive) -> list[ResultSnapshot]:
     """Every snapshot of the drive, newest first (withdrawn ones included, for the record)."""
     return list(db.session.scalars(

@@ -6,9 +6,9 @@ from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, or_, select
 
-from competition import scoring
+from competition import clock, scoring
 from competition.cache import cached
 from competition.clock import now
 from competition.extensions import db
@@ -19,7 +19,7 @@ from competition.models import (
     EntryStatus,
     Unit,
 )
-from competition.standings.facts import Only, blocks, scoring_input, unit_facts
+from competition.standings.facts import Only, blocks, counted_by, scoring_input, unit_facts
 from competition.standings.versions import request_version
 
 Board = dict[str, list[scoring.Standing]]
@@ -45,7 +45,7 @@ def standings(drive: Drive, cutoff: datetime | None = None, block: str | None = 
     """
     version = request_version(drive.id)
     moment = cutoff.isoformat() if cutoff else "live"
-    key = f"standings:{drive.id}:{version}:{moment}:{now().date()}:{block or '*'}"
+    key = f"standings:{drive.id}:{version}:{moment}:{clock.today()}:{block or '*'}"
     return cached(key, lambda: compute_board(drive, cutoff, Only(block=block) if block else None))
 
 
@@ -61,8 +61,14 @@ def ranked_blocks() -> list[str]:
 
 
 def public_cutoff(drive: Drive) -> datetime | None:
-    """While the drive is frozen and unpublished, the public sees the board as of the freeze."""
-    return drive.freeze_at if drive.is_frozen() else None
+    """From the freeze on, the public sees the board as of the freeze (plus appeal amendments).
+
+    After publication that board is the published snapshot itself: the drive is
+    locked, so nothing it is made of can change.
+    """
+    if drive.freeze_at is not None and now() >= drive.freeze_at:
+        return drive.freeze_at
+    return None
 
 
 def public_standings(drive: Drive, block: str | None = None) -> Board:
@@ -77,16 +83,30 @@ def standing_of(board: Board, unit_code: str) -> scoring.Standing | None:
     return None
 
 
-def projected_standing(drive: Drive, unit: Unit) -> scoring.Standing:
-    """A unit's own score if its submitted (pending) entries were verified as reported.
+def pending_at(cutoff: datetime | None) -> ColumnElement[bool]:
+    """Entries waiting for a judge now, or (with `cutoff`) at that moment."""
+    if cutoff is None:
+        return Entry.status == EntryStatus.SUBMITTED
+    return (
+        (Entry.submitted_at <= cutoff)
+        & or_(Entry.status == EntryStatus.SUBMITTED, Entry.decided_at > cutoff)
+        & ~counted_by(cutoff)
+    )
 
-    Shown only to the unit itself, marked as projected; never in public.
+
+def projected_standing(
+    drive: Drive, unit: Unit, cutoff: datetime | None = None
+) -> scoring.Standing:
+    """A unit's score if its submitted (pending) entries were verified as reported.
+
+    The "declared" figure of the unit page; with `cutoff` (the freeze) both the
+    verified part and the pending part are as they stood at that moment.
     """
-    data = scoring_input(drive)
+    data = scoring_input(drive, cutoff)
     pending = db.session.execute(
         select(Criterion.code, func.sum(Entry.quantity), func.count(), func.max(Entry.activity_date))
         .join(Criterion, Entry.criterion_id == Criterion.id)
-        .where(Entry.unit_id == unit.id, Entry.status == EntryStatus.SUBMITTED)
+        .where(Entry.unit_id == unit.id, pending_at(cutoff))
         .where(Criterion.drive_id == drive.id)
         .group_by(Criterion.code)
     ).all()

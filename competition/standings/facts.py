@@ -9,18 +9,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import TypeVar
 
 from flask import g, has_request_context, request
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, case, func, literal, or_, select, type_coerce
 from sqlalchemy.orm import aliased
 
-from competition import scoring
+from competition import clock, scoring
 from competition.clock import now
 from competition.extensions import db
 from competition.models import (
+    Appeal,
+    AppealStatus,
     Assessment,
     Block,
     Criterion,
@@ -33,6 +35,8 @@ from competition.models import (
     Unit,
 )
 
+# Verified before any clock existed (old imports without a verification time).
+EARLIEST = datetime.min.replace(tzinfo=UTC)
 T = TypeVar("T")
 
 
@@ -181,6 +185,33 @@ def _live_tallies(drive: Drive, only: Only | None = None) -> dict[tuple[str, str
     return {(u, c): scoring.Tally(Decimal(q), n, latest) for u, c, q, n, latest in rows}
 
 
+def amended_by_appeal():
+    """The ids of entries an appeal amended: they count as if decided before the freeze."""
+    return select(Appeal.entry_id).where(
+        Appeal.status == AppealStatus.AMENDED, Appeal.entry_id.is_not(None))
+
+
+def counted_by(cutoff: datetime) -> ColumnElement[bool]:
+    """A verified entry counts at `cutoff` if verified by then or amended through an appeal.
+
+    The verification time decides, not the activity date: the one rule of "as of
+    the freeze" that the board, the unit pages, the feed and the API all share.
+    """
+    return (Entry.status == EntryStatus.VERIFIED) & or_(
+        Entry.verified_at.is_(None), Entry.verified_at <= cutoff, Entry.id.in_(amended_by_appeal()))
+
+
+def is_counted(entry: Entry, cutoff: datetime | None) -> bool:
+    """`counted_by` for one entry already loaded (the evidence of a public entry)."""
+    if entry.status != EntryStatus.VERIFIED:
+        return False
+    if cutoff is None or entry.verified_at is None or entry.verified_at <= cutoff:
+        return True
+    return db.session.scalar(
+        select(func.count()).where(Appeal.entry_id == entry.id,
+                                   Appeal.status == AppealStatus.AMENDED)) > 0
+
+
 def _tallies_until(
     drive: Drive, cutoff: datetime, only: Only | None = None
 ) -> dict[tuple[str, str], scoring.Tally]:
@@ -191,9 +222,8 @@ def _tallies_until(
     never pulls every verified entry into the worker's memory.
     """
     conditions = [
-        Entry.status == EntryStatus.VERIFIED,
+        counted_by(cutoff),
         Entry.criterion_id.in_(select(Criterion.id).where(Criterion.drive_id == drive.id)),
-        or_(Entry.verified_at.is_(None), Entry.verified_at <= cutoff),
     ]
     if only is not None:
         conditions.append(Entry.unit_id.in_(select(Unit.id).where(only.where())))
@@ -221,13 +251,18 @@ def verified_items(
     drive: Drive, unit_id: int | None = None, only: Only | None = None
 ) -> list[scoring.VerifiedItem]:
     """Every verified entry of the drive (or of some units) as plain data, for rebuilds and cut-offs."""
+    # An amended entry counts from the freeze on (as if decided before it).
+    counted_from = type_coerce(case(
+        (Entry.id.in_(amended_by_appeal()), literal(drive.freeze_at, clock.UTCDateTime())),
+        else_=Entry.verified_at,
+    ), clock.UTCDateTime()) if drive.freeze_at is not None else Entry.verified_at
     query = (
         select(
             Unit.code,
             Criterion.code,
             func.coalesce(Entry.verified_quantity, Entry.quantity),
             Entry.activity_date,
-            Entry.verified_at,
+            counted_from,
         )
         .join(Unit, Entry.unit_id == Unit.id)
         .join(Criterion, Entry.criterion_id == Criterion.id)
@@ -238,7 +273,7 @@ def verified_items(
     if only is not None:
         query = query.where(only.where())
     return [
-        scoring.VerifiedItem(u, c, Decimal(q), day, at or datetime.min)
+        scoring.VerifiedItem(u, c, Decimal(q), day, at or EARLIEST)
         for u, c, q, day, at in db.session.execute(query)
     ]
 
@@ -296,7 +331,7 @@ def filed_of(drive: Drive) -> Filed:
 def reports_at(
     drive: Drive, units: list[scoring.UnitFacts], filed: Filed, moment: datetime
 ) -> dict[str, scoring.ReportRecord]:
-    last = min(drive.ends_on, moment.date())
+    last = min(drive.ends_on, clock.local_day(moment))
     return {
         unit.code: scoring.report_record(
             drive.starts_on,
@@ -304,6 +339,7 @@ def reports_at(
             drive.report_deadline_day,
             {month: at for month, at in filed.get(unit.code, {}).items() if at <= moment},
             moment,
+            clock.zone(),
         )
         for unit in units
     }

@@ -33,7 +33,11 @@ def cases(world):
         Case("admin.drive_new", "GET", "/quan-tri/dot-thi-dua/moi", admin(200)),
         Case("admin.drive_activate", "POST", f"/quan-tri/dot-thi-dua/{drive.id}/kich-hoat",
              admin(302)),
-        Case("admin.publish", "POST", "/quan-tri/cong-bo", admin(302)),
+        # Before the freeze publishing is refused (409) for admins, and closed to everyone else.
+        Case("admin.results", "GET", "/quan-tri/ket-qua-chinh-thuc", admin(200)),
+        Case("admin.results_publish", "POST", "/quan-tri/ket-qua-chinh-thuc/cong-bo", admin(409)),
+        Case("admin.results_withdraw", "POST", "/quan-tri/ket-qua-chinh-thuc/rut-lai", admin(409),
+             data={"reason": "Sai sót"}),
         Case("admin.phase_new", "GET", "/quan-tri/dot-tuyen-truyen/moi", admin(200)),
         Case("admin.phase_edit", "GET", f"/quan-tri/dot-tuyen-truyen/{phase.id}", admin(200)),
         Case("admin.phase_delete", "POST", f"/quan-tri/dot-tuyen-truyen/{phase.id}/xoa",

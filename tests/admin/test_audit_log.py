@@ -8,6 +8,7 @@ from competition import audit
 from competition.extensions import db
 from competition.models import AuditEvent
 from tests.admin.conftest import text_of
+from tests.factories import vn
 
 
 def _event(action: str, actor: str, at: datetime, unit=None, before=None, after=None) -> None:
@@ -18,10 +19,10 @@ def _event(action: str, actor: str, at: datetime, unit=None, before=None, after=
 
 
 def test_filters_by_actor_action_unit_and_dates(admin, world):
-    _event("entry.verify", "thamdinh1", datetime(2021, 4, 3, 9), world.hoa_an,
+    _event("entry.verify", "thamdinh1", vn(2021, 4, 3, 9), world.hoa_an,
            {"status": "submitted"}, {"status": "verified"})
-    _event("entry.verify", "thamdinh1", datetime(2021, 4, 20, 9), world.bao_lam)
-    _event("entry.return", "thamdinh9", datetime(2021, 4, 4, 9), world.hoa_an)
+    _event("entry.verify", "thamdinh1", vn(2021, 4, 20, 9), world.bao_lam)
+    _event("entry.return", "thamdinh9", vn(2021, 4, 4, 9), world.hoa_an)
 
     page = admin.get(f"/quan-tri/nhat-ky?actor=thamdinh1&action=entry.verify&unit={world.hoa_an.id}"
                      "&since=2021-04-01&until=2021-04-10")
@@ -37,7 +38,7 @@ def test_filters_by_actor_action_unit_and_dates(admin, world):
 def test_the_log_is_paginated(admin, world, app):
     app.config["AUDIT_PER_PAGE"] = 2
     for day in range(1, 6):
-        _event("drive.update", "admin", datetime(2021, 3, day, 8))
+        _event("drive.update", "admin", vn(2021, 3, day, 8))
     first = text_of(admin.get("/quan-tri/nhat-ky?action=drive.update"))
     assert "Trang 1 / 3" in first and "05/03/2021" in first and "01/03/2021" not in first
     last = text_of(admin.get("/quan-tri/nhat-ky?action=drive.update&page=3"))
@@ -45,7 +46,7 @@ def test_the_log_is_paginated(admin, world, app):
 
 
 def test_nobody_can_change_or_delete_the_log_through_the_application(admin, world, app):
-    _event("entry.verify", "thamdinh1", datetime(2021, 4, 3, 9))
+    _event("entry.verify", "thamdinh1", vn(2021, 4, 3, 9))
     count = db.session.query(AuditEvent).count()
     assert admin.post("/quan-tri/nhat-ky", token_from="/quan-tri/nhat-ky").status_code == 405
     writable = [rule.rule for rule in app.url_map.iter_rules()

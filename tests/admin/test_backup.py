@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import json
 import re
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -24,6 +24,7 @@ from competition.models import (
 )
 from tests import factories
 from tests.conftest import ON_POSTGRES
+from tests.factories import vn
 
 
 def _history(world) -> None:
@@ -42,7 +43,7 @@ def _history(world) -> None:
     db.session.add(Assessment(unit=world.dien_luc, criterion=judged, judge=world.judge,
                               points=Decimal("7.5"), comment="tốt"))
     db.session.add(MonthlyReport(drive=drive, unit=world.bao_lam, month=date(2021, 3, 1),
-                                 highlights="Đã tuyên truyền", filed_at=datetime(2021, 4, 2, 9, 30),
+                                 highlights="Đã tuyên truyền", filed_at=vn(2021, 4, 2, 9, 30),
                                  filed_by=world.reporter_bao_lam))
     standings.bump_version(drive.id)
     db.session.commit()

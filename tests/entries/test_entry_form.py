@@ -44,7 +44,7 @@ def test_reporter_saves_a_draft_and_sees_it_in_the_list(app, world, reporter):
     ("quantity", "", "Hãy nhập số lượng"),
     ("quantity", "-3", "Số lượng phải từ 0"),
     ("quantity", "2,5", "Hãy nhập một số nguyên."),
-    ("activity_date", "2021-07-15", "Ngày hoạt động phải trong thời gian đợt thi đua"),
+    ("activity_date", "2021-07-15", "Ngày hoạt động không được sau hôm nay (10/05/2021"),
     ("activity_date", "2021-03-20", "Ngày hoạt động phải nằm trong Đợt 2"),
     ("channel", "", "Tiêu chí tuyên truyền cần chọn kênh tuyên truyền."),
     ("links", "javascript:alert(1)", "không phải là đường dẫn http(s) hợp lệ"),
