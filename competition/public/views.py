@@ -67,8 +67,6 @@ def _common(drive) -> dict:
         ),
         "moment": history.moment_of(view_point.cutoff),
         "drives": queries.drives_on_record(),
-
-
         "result": public_record(drive),
     }
 
@@ -317,7 +315,7 @@ def results():
     """The official result: the published snapshot per block, and the awards once decided."""
     drive = _drive_or_empty()
     return render_template("public/results.html", **_common(drive),
-                           result=official.official_result(drive))
+                           official_result=official.official_result(drive))
 
 
 @route("/ket-qua.<fmt>")

@@ -19,7 +19,6 @@ NEW_TITLE = "Tin bài chào mừng bầu cử Quốc hội khóa XVI ở Bảo L
 @pytest.fixture
 def two_drives(world, monkeypatch):
     """Plan 129 (2021) published, then the 2026 drive copied from it and made active."""
-    monkeypatch.setenv("COMPETITION_TODAY", "2026-03-01")
     old = world.drive
     factories.entry(world.hoa_an, factories.criterion(old, "TB"), 7, status="verified",
                     title=OLD_TITLE, judge=world.judge)
@@ -27,6 +26,7 @@ def two_drives(world, monkeypatch):
         "rank": 1, "unit_code": "HOAAN", "unit_name": world.hoa_an.name, "total": "10.00",
         "percent": "50.00", "classification": "hoan_thanh", "criteria_at_target": 1,
         "points": {"TB": "10.00"}}])])
+    monkeypatch.setenv("COMPETITION_TODAY", "2026-03-01")
     new = drive_copy.copy_drive(old, {
         "code": "15/KH-LĐLĐ", "title": "Đợt thi đua chào mừng bầu cử Quốc hội khóa XVI",
         "issuer": old.issuer, "place": old.place, "issued_on": date(2026, 1, 20),
