@@ -27,6 +27,7 @@ from competition.models import (
     UnitKind,
     User,
 )
+from competition.notifications import triggers as notify
 from competition.results import appeals, calendar
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -213,6 +214,8 @@ def _entries(drive, units, users, rng: random.Random) -> None:
     made.append(stoppage)
     db.session.flush()
     _audit_verifications([e for e in made if e.status == EntryStatus.VERIFIED])
+    for entry in made:
+        notify.entry_decided_earlier(entry)
 
 
 def _audit_verifications(verified: list[Entry]) -> None:

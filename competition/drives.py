@@ -116,6 +116,8 @@ def _settings(r: _Reader, raw: dict[str, Any]) -> dict[str, Any]:
         "ends_on": r.day(drive_table, "ends_on", "drive"),
         "election_day": r.day(drive_table, "election_day", "drive", required=False),
         "freeze_at": r.moment(drive_table, "freeze_at", "drive"),
+        "submissions_close_at": r.moment(drive_table, "submissions_close_at", "drive"),
+        "appeal_days": r.decimal(drive_table, "appeal_days", "drive", 5, 0),
         "report_deadline_day": r.decimal(drive_table, "report_deadline_day", "drive", 5, 1),
         "threshold_excellent": r.decimal(thresholds, "excellent", "drive.thresholds", 90),
         "threshold_good": r.decimal(thresholds, "good", "drive.thresholds", 70),
@@ -123,6 +125,9 @@ def _settings(r: _Reader, raw: dict[str, Any]) -> dict[str, Any]:
     }
     if drive["starts_on"] and drive["ends_on"] and drive["starts_on"] > drive["ends_on"]:
         r.fail("drive.ends_on", "ngày kết thúc trước ngày bắt đầu")
+    if drive["appeal_days"] is not None and (drive["appeal_days"] > 60
+                                             or drive["appeal_days"] != int(drive["appeal_days"])):
+        r.fail("drive.appeal_days", "số ngày khiếu nại phải là số nguyên từ 0 đến 60")
     if drive["report_deadline_day"] is not None and drive["report_deadline_day"] > 28:
         r.fail("drive.report_deadline_day", "hạn báo cáo phải từ ngày 1 đến ngày 28")
     t = [drive["threshold_excellent"], drive["threshold_good"], drive["threshold_passed"]]
@@ -276,6 +281,7 @@ def apply_definition(definition: dict[str, Any]) -> Drive:
     """Upsert a parsed definition into the session (the caller commits)."""
     values = dict(definition["drive"])
     values["report_deadline_day"] = int(values["report_deadline_day"])
+    values["appeal_days"] = int(values["appeal_days"])
     drive = db.session.scalars(select(Drive).where(Drive.code == values["code"])).first()
     created = drive is None
     if created:

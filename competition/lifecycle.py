@@ -72,8 +72,8 @@ def _require_state(entry: Entry, *allowed: str) -> None:
         raise TransitionError("wrong_state")
 
 
-def _require_judge(entry: Entry, actor: User) -> None:
-    _require_unpublished(entry)
+def _require_judge(entry: Entry, actor: User, criterion: Criterion | None = None) -> None:
+    _require_unpublished(entry, criterion)
     if not can_judge(actor, entry.unit):
         raise Forbidden("conflict_of_interest" if actor.is_staff else "forbidden")
 
@@ -92,7 +92,7 @@ def require_staff_for_staff_entries(
         return
     if not actor.is_staff:
         raise Forbidden("staff_only")
-    _require_judge(entry, actor)
+    _require_judge(entry, actor, criterion)
 
 
 def _require_reporter(entry: Entry, actor: User) -> None:
@@ -103,13 +103,14 @@ def _require_reporter(entry: Entry, actor: User) -> None:
         raise Forbidden("forbidden")
 
 
-def _require_unpublished(entry: Entry) -> None:
+def _require_unpublished(entry: Entry, criterion: Criterion | None = None) -> None:
     """Nothing of a drive whose official result is published changes (the lock's own guard
-    catches every other route; this says it before any work is done)."""
+    catches every other route; this says it before any work is done). A new entry has
+    no criterion yet: the one its form chose names the drive."""
     # Imported here: the lock's exception is a TransitionError defined in this module.
     from competition.results import lock
 
-    lock.ensure_open(entry.criterion.drive)
+    lock.ensure_open((entry.criterion or criterion).drive)
 
 
 def require_submissions_open(entry: Entry) -> None:

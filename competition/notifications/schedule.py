@@ -22,18 +22,15 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from competition import standings
-from competition.clock import now
+from competition.clock import local, now
 from competition.extensions import db
 from competition.models import (
-    Appeal,
-    AppealStatus,
     Criterion,
     Drive,
     EmailPreference,
@@ -55,16 +52,10 @@ from competition.notifications.messages import (
 from competition.notifications.models import Notification, OutboxMessage, ScheduledRun
 from competition.notifications.services import email_body, notify, path_for, queue_email
 from competition.reports import services as reports
+from competition.results import calendar, publication
 
 DAILY = "daily"
 DIGEST_UNITS_SHOWN = 5
-
-
-def local(moment: datetime) -> datetime:
-    """`moment` in Vietnam time (TIMEZONE); a naive value is already the federation's time."""
-    if moment.tzinfo is None:
-        return moment
-    return moment.astimezone(ZoneInfo(current_app.config.get("TIMEZONE", "Asia/Ho_Chi_Minh")))
 
 
 def daily_time() -> time:
@@ -159,16 +150,9 @@ def report_reminders(drive: Drive, day: date) -> int:
     return made
 
 
-def submissions_close(drive: Drive) -> date:
-    """The Vietnam-time day submissions close: `submissions_close_at`, else the drive's last day."""
-    if drive.submissions_close_at is not None:
-        return local(drive.submissions_close_at).date()
-    return drive.ends_on
-
-
 def deadline_reminders(drive: Drive, day: date) -> int:
     """The submission close (3 days before, and on the day) and the freeze (3 days before)."""
-    close = submissions_close(drive)
+    close = local(calendar.submissions_close(drive)).date()
     kinds = []
     if (close - day).days == 3:
         kinds.append("submissions_close_soon")
@@ -231,33 +215,19 @@ def judge_digests(drive: Drive, moment: datetime, day: date) -> int:
 # --- Admins ----------------------------------------------------------------------
 
 
-def appeal_window_end(drive: Drive) -> datetime | None:
-    """When units can no longer appeal: `appeal_days` after the freeze."""
-    if drive.freeze_at is None:
-        return None
-    return drive.freeze_at + timedelta(days=drive.appeal_days)
-
-
-def open_appeals(drive: Drive) -> int:
-    """Appeals of the drive still waiting for a judge: publication waits for them."""
-    return db.session.scalar(
-        select(func.count()).select_from(Appeal)
-        .where(Appeal.drive_id == drive.id, Appeal.status == AppealStatus.OPEN)
-    ) or 0
-
-
 def admin_reminders(drive: Drive, moment: datetime, day: date) -> int:
-    """The appeal window closing tomorrow; publication possible once it closed, none open."""
-    end = appeal_window_end(drive)
+    """The appeal window closing tomorrow; publication possible (the rule publishing itself
+    applies: past the window, no appeal open, not yet published)."""
+    end = calendar.appeal_deadline(drive)
     if end is None or drive.published_at is not None:
         return 0
     made = 0
-    link = path_for("admin.drive_settings")
+    link = path_for("admin.results")
     if (local(end).date() - day).days == 1:
         made += notify_once(recipients.admins(), "appeal_window_closing", link,
                             key=f"appeal_window_closing:{drive.id}", drive=drive.code,
                             end=vi_moment(local(end)))
-    if moment >= end and open_appeals(drive) == 0:
+    if publication.readiness(drive, moment).ready:
         made += notify_once(recipients.admins(), "publication_possible", link,
                             key=f"publication_possible:{drive.id}", drive=drive.code)
     return made

@@ -31,6 +31,7 @@ from competition.models import (
     EntryStatus,
     User,
 )
+from competition.notifications import triggers as notify
 from competition.permissions import can_judge, can_report_for
 from competition.results import calendar
 from competition.scoring import Measure
@@ -128,6 +129,7 @@ def file_appeal(
     db.session.flush()
     audit.record("appeal.file", appeal, unit_id=target_unit.id, actor=actor,
                  reason=appeal.reason, after=_public_facts(appeal))
+    notify.appeal_opened(appeal)
     return appeal
 
 
@@ -209,6 +211,7 @@ def decide(
     db.session.flush()
     audit.record(f"appeal.{outcome}", appeal, unit_id=appeal.unit_id, actor=actor, reason=reason,
                  before={"status": AppealStatus.OPEN}, after=_public_facts(appeal))
+    notify.appeal_answered(appeal)
 
 
 def open_first(drive_id: int, unit_id: int | None = None) -> list[Appeal]:

@@ -152,3 +152,35 @@ def test_a_worker_killed_after_sending_never_sends_the_message_twice(
     assert smtp.mailbox.recipients() == ["blam@example.vn", "hoaan@example.vn"]  # once each
     page = admin_visitor.get("/thong-bao/hop-thu-di").get_data(as_text=True)
     assert "Chưa rõ đã gửi chưa" in page
+
+
+@pytest.mark.slow
+def test_the_long_running_worker_sends_what_arrives_and_stops_on_ctrl_c(
+    mailed, smtp, database_uri
+):
+    db.session.add(ScheduledRun(job="daily", day=date(2021, 5, 10)))
+    db.session.commit()
+    env = {**os.environ, "DATABASE_URL": database_uri, "SECRET_KEY": TEST_CONFIG["SECRET_KEY"],
+           "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(smtp.port), "REDIS_URL": "",
+           "NOTIFY_POLL_SECONDS": "1"}
+    worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "notify", "run"],
+                              cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + PAUSE_DEADLINE
+        while len(smtp.mailbox.received) < 2:
+            assert worker.poll() is None, worker.stdout.read().decode()
+            assert time.monotonic() < deadline, "the worker sent nothing"
+            time.sleep(0.05)
+        # A message written while the worker runs goes out on one of its next passes.
+        factories.entry(mailed.hoa_an, factories.criterion(mailed.drive, "TB"), 1,
+                        status="returned", title="C")
+        db.session.commit()
+        while len(smtp.mailbox.received) < 3:
+            assert time.monotonic() < deadline, "the worker missed the new message"
+            time.sleep(0.05)
+    finally:
+        worker.send_signal(signal.SIGINT)
+        output = worker.communicate(timeout=PAUSE_DEADLINE)[0].decode()
+    assert worker.returncode == 0
+    assert "Đã dừng." in output
+    assert smtp.mailbox.recipients() == ["blam@example.vn", "hoaan@example.vn", "hoaan@example.vn"]

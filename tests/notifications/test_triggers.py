@@ -133,12 +133,13 @@ def test_an_appeal_goes_to_judges_in_scope_except_the_conflicted_and_the_one_who
     entry = factories.entry(world.thpt_hoa_an, factories.criterion(world.drive, "SK"), 3,
                             status="rejected", judge=world.judge, title="Sáng kiến bếp ăn")
     db.session.query(Notification).delete()
-    triggers.appeal_opened(_appeal(world, entry))
+    appeal = _appeal(world, entry)
+    triggers.appeal_opened(appeal)
     db.session.commit()
     # thamdinh1 decided; thamdinh2 belongs to Hòa An, above the appealing union; admins are not judges.
     assert told() == [(other.username, "CĐCS Trường THPT Hòa An khiếu nại về «Sáng kiến bếp ăn»; "
                                        "cần một thành viên tổ thẩm định giải quyết.")]
-    assert db.session.scalars(select(Notification.link)).one() == f"/tham-dinh/ket-qua/{entry.id}"
+    assert db.session.scalars(select(Notification.link)).one() == f"/khieu-nai/{appeal.id}"
 
 
 def test_an_answered_appeal_tells_the_units_reporters_with_the_outcome(world, people):
@@ -151,4 +152,4 @@ def test_an_answered_appeal_tells_the_units_reporters_with_the_outcome(world, pe
     db.session.commit()
     assert told() == [("blam", "Khiếu nại về «Tin bài tháng 6» đã được giải quyết: sửa thành 36. "
                                "Lý do: Sáu tin có đường dẫn hợp lệ")]
-    assert db.session.scalars(select(Notification.link)).one() == f"/don-vi/ket-qua/{entry.id}"
+    assert db.session.scalars(select(Notification.link)).one() == f"/khieu-nai/{appeal.id}"
