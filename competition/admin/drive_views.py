@@ -156,8 +156,9 @@ def drive_copy_page():
             form.issuer.data, form.place.data = active.issuer, active.place
     if form.validate_on_submit():
         source = db.get_or_404(Drive, form.source.data)
+        # The new drive's own dates come from the form; its moments (freeze, close) are set later.
         settings = {name: form[name].data if name in form else getattr(source, name)
-                    for name in DRIVE_FIELDS if name != "freeze_at"}
+                    for name in DRIVE_FIELDS if name not in ("freeze_at", "submissions_close_at")}
         settings["code"] = settings["code"].strip()
         try:
             drive = drive_copy.copy_drive(source, settings, actor=current_user._get_current_object())

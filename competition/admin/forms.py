@@ -142,6 +142,8 @@ class CopyDriveForm(DriveForm):
 
     source = SelectField(_l("Sao chép từ đợt"), coerce=int)
     freeze_at = None
+    submissions_close_at = None
+    appeal_days = None
     report_deadline_day = None
     threshold_excellent = None
     threshold_good = None

@@ -9,10 +9,8 @@ the published snapshot, so nothing is retyped. Dates are Vietnam dates.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -36,13 +34,6 @@ SYMBOL = "LĐLĐ"
 # The start of the snapshot's SHA-256 in the căn cứ line: enough to match the public page's
 # full hash, short enough not to stretch a justified line.
 HASH_SHOWN = 16
-
-
-def vietnam_day(moment: datetime) -> date:
-    """The Vietnam calendar day of a stored (UTC) moment."""
-    zone = ZoneInfo(current_app.config.get("TIMEZONE") or "Asia/Ho_Chi_Minh")
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return aware.astimezone(zone).date()
 
 
 def day_text(day: date) -> str:
@@ -107,7 +98,7 @@ def _grounds(commendation: Commendation) -> list[str]:
         plan,
         _("Căn cứ kết quả chấm điểm, xếp hạng thi đua đã công bố ngày %(day)s (công bố lần "
           "%(number)s, mã kiểm tra %(sha)s);",
-          day=day_text(vietnam_day(snapshot.published_at)), number=snapshot.number,
+          day=day_text(clock.local_day(snapshot.published_at)), number=snapshot.number,
           sha=snapshot.sha256[:HASH_SHOWN]),
     ]
 

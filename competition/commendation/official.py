@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 
 from competition import clock
 from competition.commendation import services
-from competition.commendation.documents import CONFEDERATION, day_text, title_phrase, vietnam_day
+from competition.commendation.documents import CONFEDERATION, day_text, title_phrase
 from competition.models import Commendation, Drive, ResultSnapshot
 from competition.public.labels import CLASSIFICATION_LABELS
 from competition.reports.documents import HeaderCell, OfficialDocument, Section, Table
@@ -144,7 +144,7 @@ def result_document(result: OfficialResult) -> OfficialDocument:
         for n, block in enumerate(result.blocks, start=1)
     ]
     lines = [_("Kết quả công bố lần %(n)s ngày %(day)s; mã kiểm tra SHA-256 của bản công bố: "
-               "%(sha)s.", n=result.number, day=day_text(vietnam_day(result.published_at)),
+               "%(sha)s.", n=result.number, day=day_text(clock.local_day(result.published_at)),
                sha=result.sha256)]
     if result.decision is not None:
         lines.append(_("Khen thưởng theo Quyết định số %(number)s ngày %(day)s.",

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from competition import audit, awards, standings
 from competition.clock import now, today
@@ -137,11 +138,16 @@ def pure_rules(drive: Drive) -> list[awards.AwardRule]:
 # --- The commendation list --------------------------------------------------
 
 
+# A list is read whole: its lines with their unit and award in two more queries, not one per line.
+WITH_ITEMS = selectinload(Commendation.items).options(
+    selectinload(CommendationItem.unit), selectinload(CommendationItem.award_rule))
+
+
 def latest(drive: Drive) -> Commendation | None:
     """The drive's newest commendation (decided or still a proposal)."""
     return db.session.scalars(
         select(Commendation).where(Commendation.drive_id == drive.id)
-        .order_by(Commendation.id.desc())).first()
+        .options(WITH_ITEMS).order_by(Commendation.id.desc())).first()
 
 
 def decided(drive: Drive) -> Commendation | None:
@@ -149,7 +155,7 @@ def decided(drive: Drive) -> Commendation | None:
     return db.session.scalars(
         select(Commendation).where(Commendation.drive_id == drive.id,
                                    Commendation.decision_number.is_not(None))
-        .order_by(Commendation.id.desc())).first()
+        .options(WITH_ITEMS).order_by(Commendation.id.desc())).first()
 
 
 def _published(drive: Drive) -> ResultSnapshot:

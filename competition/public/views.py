@@ -358,7 +358,7 @@ def results():
     """The official result: the published snapshot per block, and the awards once decided."""
     drive = _drive_or_empty()
     return render_template("public/results.html", **_common(drive),
-                           result=official.official_result(drive))
+                           official_result=official.official_result(drive))
 
 
 @route("/ket-qua.<fmt>")

@@ -29,6 +29,7 @@ def two_drives(world, monkeypatch):
         "rank": 1, "unit_code": "HOAAN", "unit_name": world.hoa_an.name, "total": "10.00",
         "percent": "50.00", "classification": "hoan_thanh", "criteria_at_target": 1,
         "points": {"TB": "10.00"}}])])
+    monkeypatch.setenv("COMPETITION_TODAY", "2026-03-01")
     new = drive_copy.copy_drive(old, {
         "code": "15/KH-LĐLĐ", "title": "Đợt thi đua chào mừng bầu cử Quốc hội khóa XVI",
         "issuer": old.issuer, "place": old.place, "issued_on": date(2026, 1, 20),
