@@ -316,8 +316,9 @@ def changes():
 def results():
     """The official result: the published snapshot per block, and the awards once decided."""
     drive = _drive_or_empty()
-    return render_template("public/results.html", **_common(drive),
-                           result=official.official_result(drive))
+    # This page's `result` is the official result itself, not the banner's publication record.
+    return render_template("public/results.html",
+                           **{**_common(drive), "result": official.official_result(drive)})
 
 
 @route("/ket-qua.<fmt>")
