@@ -3,9 +3,9 @@
 from competition.extensions import db
 from competition.models import Appeal, AppealStatus, EntryStatus
 from tests import factories
-from tests.access import Case, only
+from tests.access import DISTRICT, Case, only
 
-SIGNED_IN = ("reporter_a", "reporter_b", "judge", "judge_parent", "admin")
+SIGNED_IN = ("reporter_a", "reporter_b", "judge", "judge_parent", "admin", *DISTRICT)
 
 
 def _appeal_of_a(world) -> str:
