@@ -2,7 +2,11 @@
 
 The default drive of Plan 129 (examples/drive-129.toml) with N units in a
 three-level hierarchy (the federation, district federations and sector
-unions, grassroots unions) over the three blocks, and M entries across the
+unions, grassroots unions) over the three blocks (`--shape flat`), or the
+whole country's five levels (`--shape national`: the confederation, 63
+provinces, ~700 districts, ~120,000 grassroots unions and a few member
+unions under some of them, each level ranked in its organiser's own
+blocks), and M entries across the
 three propaganda phases and every status. Activity is skewed the way real
 drives are: a Zipf-like weight per unit gives a few very busy units and a
 long tail of quiet ones, so a benchmark meets a unit with a huge history.
@@ -27,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from flask import Flask  # noqa: E402
-from sqlalchemy import create_engine, func, select, text  # noqa: E402
+from sqlalchemy import bindparam, create_engine, func, select, text  # noqa: E402
 
 from competition import drives, standings  # noqa: E402
 from competition.database import init_database  # noqa: E402
@@ -88,6 +92,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--units", type=int, default=10_000)
     parser.add_argument("--entries", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=129)
+    parser.add_argument("--shape", choices=("flat", "national"), default="flat",
+                        help="flat: one province's three blocks; national: the confederation's "
+                             "five levels, each in its organiser's blocks (--units is then the "
+                             "number of grassroots unions, default 120,000)")
     return parser.parse_args(argv)
 
 
@@ -161,6 +169,101 @@ def make_units(rng: random.Random, count: int) -> list[tuple[int, int | None]]:
         })
     if grassroots:
         db.session.execute(Unit.__table__.insert(), grassroots)
+    return db.session.execute(
+        select(Unit.id, Unit.member_count).where(Unit.block_id.is_not(None))
+    ).all()
+
+
+PROVINCES = 63
+DISTRICTS_PER_PROVINCE = 11  # ~700 districts
+MEMBER_UNION_PARENTS = 200  # grassroots unions with member unions under them (level 5)
+
+
+def _block(code: str, name: str, organiser_id: int, position: int) -> dict:
+    return {"code": code, "name": name, "organiser_id": organiser_id, "position": position}
+
+
+def _insert_returning_ids(table, rows: list[dict], key: str = "code") -> dict[str, int]:
+    """Insert rows in bulk and read their ids back by code (both engines, no RETURNING needed)."""
+    if rows:
+        for start in range(0, len(rows), BATCH):
+            db.session.execute(table.insert(), rows[start:start + BATCH])
+    codes = [row[key] for row in rows]
+    found: dict[str, int] = {}
+    for start in range(0, len(codes), 30_000):
+        chunk = codes[start:start + 30_000]
+        found.update(db.session.execute(
+            select(table.c[key], table.c.id).where(table.c[key].in_(chunk))).all())
+    return found
+
+
+def make_national_units(rng: random.Random, grassroots: int) -> list[tuple[int, int | None]]:
+    """Confederation → 63 provinces → ~700 districts → `grassroots` unions → member unions.
+
+    The confederation ranks the provinces; each province ranks its districts;
+    each district its grassroots unions; a few grassroots unions rank member
+    unions of their own (the fifth level). Member counts are inclusive.
+    """
+    unit_table, block_table = Unit.__table__, Block.__table__
+    top = Unit(code="TLD", slug="tld", name="Tổng Liên đoàn Lao động Việt Nam",
+               kind=UnitKind.LDLD_TINH, member_count=10_500_000)
+    db.session.add(top)
+    db.session.flush()
+    blocks = [_block("tinh", "Khối LĐLĐ tỉnh, thành phố", top.id, 0)]
+    provinces = [{"code": f"P{n:02d}", "slug": f"p{n:02d}", "name": f"LĐLĐ tỉnh số {n}",
+                  "kind": UnitKind.LDLD_TINH, "parent_id": top.id, "block_id": None,
+                  "member_count": rng.randint(60_000, 300_000), "active": True}
+                 for n in range(1, PROVINCES + 1)]
+    province_ids = _insert_returning_ids(unit_table, provinces)
+    districts = []
+    for p_code, p_id in sorted(province_ids.items()):
+        blocks.append(_block(f"huyen-{p_code}", f"Khối LĐLĐ huyện thuộc {p_code}", p_id,
+                             len(blocks)))
+        for n in range(1, DISTRICTS_PER_PROVINCE + 1):
+            code = f"{p_code}H{n:02d}"
+            districts.append({"code": code, "slug": code.lower(), "name": f"LĐLĐ huyện {code}",
+                              "kind": UnitKind.LDLD_HUYEN, "parent_id": p_id, "block_code":
+                              f"huyen-{p_code}", "member_count": rng.randint(3_000, 20_000)})
+    district_ids = _insert_returning_ids(unit_table, [
+        {k: v for k, v in d.items() if k != "block_code"} | {"block_id": None, "active": True}
+        for d in districts])
+    for d_code, d_id in sorted(district_ids.items()):
+        blocks.append(_block(f"cdcs-{d_code}", f"Khối CĐCS thuộc LĐLĐ huyện {d_code}", d_id,
+                             len(blocks)))
+    codes = sorted(district_ids)
+    unions = []
+    for n in range(1, grassroots + 1):
+        d_code = codes[(n - 1) % len(codes)]
+        unions.append({"code": f"CS{n:06d}", "slug": f"cs{n:06d}", "name": f"CĐCS số {n}",
+                       "kind": UnitKind.CDCS, "parent_id": district_ids[d_code],
+                       "block_code": f"cdcs-{d_code}", "member_count": rng.randint(8, 600)})
+    union_ids = _insert_returning_ids(unit_table, [
+        {k: v for k, v in u.items() if k != "block_code"} | {"block_id": None, "active": True}
+        for u in unions])
+    members = []
+    for union in unions[:MEMBER_UNION_PARENTS]:
+        parent_code = union["code"]
+        blocks.append(_block(f"tv-{parent_code}", f"Khối công đoàn thành viên của {parent_code}",
+                             union_ids[parent_code], len(blocks)))
+        for k in (1, 2, 3):
+            code = f"{parent_code}-{k}"
+            members.append({"code": code, "slug": code.lower(), "name": f"Công đoàn {code}",
+                            "kind": UnitKind.CDCS, "parent_id": union_ids[parent_code],
+                            "block_code": f"tv-{parent_code}", "member_count": rng.randint(5, 60)})
+    member_ids = _insert_returning_ids(unit_table, [
+        {k: v for k, v in m.items() if k != "block_code"} | {"block_id": None, "active": True}
+        for m in members])
+    block_ids = _insert_returning_ids(block_table, blocks)
+    placed = [("P", province_ids, {p["code"]: "tinh" for p in provinces}),
+              ("H", district_ids, {d["code"]: d["block_code"] for d in districts}),
+              ("C", union_ids, {u["code"]: u["block_code"] for u in unions}),
+              ("M", member_ids, {m["code"]: m["block_code"] for m in members})]
+    for _level, ids, block_of in placed:
+        rows = [{"u": ids[code], "b": block_ids[block]} for code, block in block_of.items()]
+        for start in range(0, len(rows), BATCH):
+            db.session.execute(
+                unit_table.update().where(unit_table.c.id == bindparam("u"))
+                .values(block_id=bindparam("b")), rows[start:start + BATCH])
     return db.session.execute(
         select(Unit.id, Unit.member_count).where(Unit.block_id.is_not(None))
     ).all()
@@ -295,7 +398,8 @@ def analyse() -> None:
     connection.exec_driver_sql("ANALYZE")
 
 
-def generate(url: str, units: int, entries: int, seed: int, echo=print) -> dict:
+def generate(url: str, units: int, entries: int, seed: int, echo=print,
+             shape: str = "flat") -> dict:
     """Build the synthetic drive in the (emptied) database at `url`; returns what was made."""
     import flask_migrate
 
@@ -307,7 +411,10 @@ def generate(url: str, units: int, entries: int, seed: int, echo=print) -> dict:
     with app.app_context():
         flask_migrate.upgrade(directory=str(ROOT / "migrations"))
         drive = drives.load_drive(DEFAULT_DRIVE)
-        made_units = make_units(rng, units)
+        if shape == "national":
+            made_units = make_national_units(rng, units)
+        else:
+            made_units = make_units(rng, units)
         _, judge = make_users()
         judge_id = judge.id
         db.session.commit()
@@ -333,7 +440,10 @@ def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     if not args.database_url:
         sys.exit("--database-url (or DATABASE_URL) is required: the database is emptied first")
-    generate(args.database_url, args.units, args.entries, args.seed)
+    units = args.units
+    if args.shape == "national" and units == parse_args([]).units:
+        units = 120_000
+    generate(args.database_url, units, args.entries, args.seed, shape=args.shape)
 
 
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the application; tests call it many times with their own `config`."""
     app = Flask(
         __name__,
-        instance_path=str(ROOT / "instance"),
+        instance_path=str(configuration.instance_path(ROOT)),
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
@@ -52,12 +52,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     init_database(app)
 
-    from competition import formatting, navigation, security
+    from competition import formatting, navigation, quantities, security
     from competition.errors import register_error_handlers
     from competition.results import lock
 
     lock.init_app(app)
     formatting.init_app(app)
+    quantities.init_app(app)
     navigation.init_app(app)
     security.init_app(app)
     register_error_handlers(app)

@@ -8,10 +8,17 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 
+def instance_path(root: Path) -> Path:
+    """Where the app may write its own files: `INSTANCE_PATH`, else `instance/` beside the code."""
+    configured = os.environ.get("INSTANCE_PATH", "").strip()
+    return Path(configured).resolve() if configured else root / "instance"
+
+
 def _secret_key(instance_path: Path) -> str:
     """SECRET_KEY from the environment, else one generated once and kept in the instance folder."""
     if os.environ.get("SECRET_KEY"):
         return os.environ["SECRET_KEY"]
+    instance_path.mkdir(parents=True, exist_ok=True)
     key_file = instance_path / "secret_key"
     if not key_file.exists():
         key_file.write_text(secrets.token_hex(32))
@@ -22,6 +29,7 @@ def _secret_key(instance_path: Path) -> str:
 def _database_url(instance_path: Path) -> str:
     url = os.environ.get("DATABASE_URL", "")
     if not url:
+        instance_path.mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{instance_path / 'thidua.sqlite'}"
     # Heroku-style URLs name the old driver; psycopg 3 is what we ship.
     for prefix in ("postgres://", "postgresql://"):
@@ -63,7 +71,9 @@ def _time_zone() -> str:
 
 
 def from_environment(instance_path: Path) -> dict:
-    instance_path.mkdir(parents=True, exist_ok=True)
+    """The settings; the instance folder is created only when a default needs it (no
+    SECRET_KEY, no DATABASE_URL), so a read-only checkout runs with both set. Uploads
+    go to UPLOAD_DIR, created on the first upload."""
     return {
         "SECRET_KEY": _secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),

@@ -28,6 +28,7 @@ from competition.models import (
     User,
 )
 from competition.notifications import triggers as notify
+from competition.permissions import can_judge
 from competition.results import appeals, calendar
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,35 +36,71 @@ DEFAULT_DRIVE = ROOT / "examples" / "drive-129.toml"
 DEMO_PASSWORD = "thidua2021"
 
 PROVINCE = ("LDLD-CB", "Liên đoàn Lao động tỉnh Cao Bằng")
+PROVINCE_MEMBERS = 35000
+# Member counts are inclusive: a district's count includes its grassroots unions'.
 DISTRICTS = [
-    ("TPCB", "LĐLĐ Thành phố Cao Bằng", 5200),
-    ("BLAM", "LĐLĐ huyện Bảo Lâm", 2100),
-    ("BLAC", "LĐLĐ huyện Bảo Lạc", 1900),
-    ("HQUANG", "LĐLĐ huyện Hà Quảng", 2400),
-    ("TKHANH", "LĐLĐ huyện Trùng Khánh", 2300),
-    ("HLANG", "LĐLĐ huyện Hạ Lang", 1300),
-    ("QHOA", "LĐLĐ huyện Quảng Hòa", 2600),
-    ("HOAAN", "LĐLĐ huyện Hòa An", 2900),
-    ("NBINH", "LĐLĐ huyện Nguyên Bình", 1800),
-    ("TAN", "LĐLĐ huyện Thạch An", 1500),
+    ("TPCB", "LĐLĐ Thành phố Cao Bằng", 3600),
+    ("BLAM", "LĐLĐ huyện Bảo Lâm", 1500),
+    ("BLAC", "LĐLĐ huyện Bảo Lạc", 1300),
+    ("HQUANG", "LĐLĐ huyện Hà Quảng", 1800),
+    ("TKHANH", "LĐLĐ huyện Trùng Khánh", 1700),
+    ("HLANG", "LĐLĐ huyện Hạ Lang", 1000),
+    ("QHOA", "LĐLĐ huyện Quảng Hòa", 1900),
+    ("HOAAN", "LĐLĐ huyện Hòa An", 2100),
+    ("NBINH", "LĐLĐ huyện Nguyên Bình", 1300),
+    ("TAN", "LĐLĐ huyện Thạch An", 1100),
 ]
 SECTORS = [
-    ("CDN-GD", "Công đoàn ngành Giáo dục", UnitKind.CONG_DOAN_NGANH, 9800),
-    ("CDN-YT", "Công đoàn ngành Y tế", UnitKind.CONG_DOAN_NGANH, 3400),
-    ("CDN-CT", "Công đoàn ngành Công Thương", UnitKind.CONG_DOAN_NGANH, 1200),
+    ("CDN-GD", "Công đoàn ngành Giáo dục", UnitKind.CONG_DOAN_NGANH, 8200),
+    ("CDN-YT", "Công đoàn ngành Y tế", UnitKind.CONG_DOAN_NGANH, 3100),
+    ("CDN-CT", "Công đoàn ngành Công Thương", UnitKind.CONG_DOAN_NGANH, 1100),
     ("CDN-NN", "Công đoàn ngành Nông nghiệp và PTNT", UnitKind.CONG_DOAN_NGANH, None),
-    ("CDVC", "Công đoàn Viên chức tỉnh", UnitKind.CONG_DOAN_VIEN_CHUC, 2700),
+    ("CDVC", "Công đoàn Viên chức tỉnh", UnitKind.CONG_DOAN_VIEN_CHUC, 2600),
 ]
+# (code, name, parent, members): those under the province alone are "CĐCS trực thuộc";
+# the others sit in their district's or sector's own block, ranked by its council.
 GRASSROOTS = [
     ("CS-DIENLUC", "CĐCS Công ty Điện lực Cao Bằng", PROVINCE[0], 380),
     ("CS-XIMANG", "CĐCS Công ty CP Xi măng Cao Bằng", PROVINCE[0], 240),
     ("CS-BUUDIEN", "CĐCS Bưu điện tỉnh Cao Bằng", PROVINCE[0], 150),
     ("CS-VIETTEL", "CĐCS Viettel Cao Bằng", PROVINCE[0], 210),
-    ("CS-THPT-HOAAN", "CĐCS Trường THPT Hòa An", "HOAAN", 85),
-    ("CS-TTYT-HOAAN", "CĐCS Trung tâm Y tế huyện Hòa An", "HOAAN", 120),
     ("CS-MN-TPCB", "CĐCS Trường Mầm non Hoa Sen", "TPCB", 45),
     ("CS-KS-TPCB", "CĐCS Công ty CP Khoáng sản Cao Bằng", "TPCB", 260),
+    ("CS-THCS-HG", "CĐCS Trường THCS Hợp Giang", "TPCB", 60),
+    ("CS-THPT-HOAAN", "CĐCS Trường THPT Hòa An", "HOAAN", 85),
+    ("CS-TTYT-HOAAN", "CĐCS Trung tâm Y tế huyện Hòa An", "HOAAN", 120),
+    ("CS-UBND-HOAAN", "CĐCS Cơ quan UBND huyện Hòa An", "HOAAN", 70),
+    ("CS-MN-HOAAN", "CĐCS Trường Mầm non Nước Hai", "HOAAN", 40),
+    ("CS-THPT-BLAM", "CĐCS Trường THPT Bảo Lâm", "BLAM", 75),
+    ("CS-TTYT-BLAM", "CĐCS Trung tâm Y tế huyện Bảo Lâm", "BLAM", 110),
+    ("CS-THPT-BLAC", "CĐCS Trường THPT Bảo Lạc", "BLAC", 70),
+    ("CS-TTYT-BLAC", "CĐCS Trung tâm Y tế huyện Bảo Lạc", "BLAC", 100),
+    ("CS-THPT-HQ", "CĐCS Trường THPT Hà Quảng", "HQUANG", 80),
+    ("CS-TTYT-HQ", "CĐCS Trung tâm Y tế huyện Hà Quảng", "HQUANG", 115),
+    ("CS-UBND-HQ", "CĐCS Cơ quan UBND huyện Hà Quảng", "HQUANG", 65),
+    ("CS-THPT-TK", "CĐCS Trường THPT Trùng Khánh", "TKHANH", 85),
+    ("CS-TTYT-TK", "CĐCS Trung tâm Y tế huyện Trùng Khánh", "TKHANH", 120),
+    ("CS-THPT-HL", "CĐCS Trường THPT Hạ Lang", "HLANG", 55),
+    ("CS-TTYT-HL", "CĐCS Trung tâm Y tế huyện Hạ Lang", "HLANG", 80),
+    ("CS-THPT-QH", "CĐCS Trường THPT Quảng Hòa", "QHOA", 90),
+    ("CS-TTYT-QH", "CĐCS Trung tâm Y tế huyện Quảng Hòa", "QHOA", 125),
+    ("CS-CAOSU-QH", "CĐCS Công ty TNHH Chế biến nông sản Quảng Hòa", "QHOA", 150),
+    ("CS-THPT-NB", "CĐCS Trường THPT Nguyên Bình", "NBINH", 70),
+    ("CS-TTYT-NB", "CĐCS Trung tâm Y tế huyện Nguyên Bình", "NBINH", 95),
+    ("CS-THPT-TA", "CĐCS Trường THPT Thạch An", "TAN", 65),
+    ("CS-TTYT-TA", "CĐCS Trung tâm Y tế huyện Thạch An", "TAN", 90),
+    ("CS-THPT-CHUYEN", "CĐCS Trường THPT Chuyên Cao Bằng", "CDN-GD", 95),
+    ("CS-CDSP", "CĐCS Trường Cao đẳng Sư phạm Cao Bằng", "CDN-GD", 110),
+    ("CS-BVDK", "CĐCS Bệnh viện Đa khoa tỉnh Cao Bằng", "CDN-YT", 620),
+    ("CS-CDC", "CĐCS Trung tâm Kiểm soát bệnh tật tỉnh", "CDN-YT", 140),
 ]
+# One judge on each lower council (a district's or sector's that organises a block).
+ORGANISERS = sorted({parent for _c, _n, parent, _m in GRASSROOTS if parent != PROVINCE[0]})
+
+
+def council_judge(organiser_code: str) -> str:
+    return f"thamdinh.{organiser_code.lower()}"
+
 
 TITLES = {
     "KH": ["Kế hoạch tuyên truyền bầu cử đại biểu Quốc hội khóa XV"],
@@ -117,7 +154,8 @@ def load_demo() -> list[tuple[str, str, str]]:
 
 def logins() -> list[tuple[str, str, str]]:
     """(username, role and unit, password) of the demo accounts that exist."""
-    names = ["admin", "thamdinh1", "thamdinh2"] + [
+    names = ["admin", "thamdinh1", "thamdinh2", "quantri.hoaan"] + [
+        council_judge(code) for code in ORGANISERS] + [
         code.lower() for code, *_ in DISTRICTS + SECTORS + GRASSROOTS
     ]
     found = {u.username: u for u in db.session.scalars(select(User).where(User.username.in_(names)))}
@@ -126,6 +164,8 @@ def logins() -> list[tuple[str, str, str]]:
         if name in found:
             user = found[name]
             where = user.unit.name if user.unit else ""
+            if user.council is not None and user.council.parent_id is not None:
+                where = f"{where} (hội đồng {user.council.name})".strip()
             rows.append((name, f"{user.role} {where}".strip(), DEMO_PASSWORD))
     return rows
 
@@ -134,20 +174,31 @@ def _units() -> dict[str, Unit]:
     blocks = {b.code: b for b in db.session.scalars(select(Block))}
     units: dict[str, Unit] = {}
 
-    def add(code, name, kind, block, parent, members):
+    def add(code, name, kind, block, parent, members, place=""):
         unit = Unit(code=code, slug=code.lower(), name=name, kind=kind,
                     block=blocks.get(block) if block else None,
-                    parent=units.get(parent) if parent else None, member_count=members)
+                    parent=units.get(parent) if parent else None, member_count=members,
+                    place=place)
         db.session.add(unit)
         units[code] = unit
 
-    add(PROVINCE[0], PROVINCE[1], UnitKind.LDLD_TINH, None, None, 35000)
+    add(PROVINCE[0], PROVINCE[1], UnitKind.LDLD_TINH, None, None, PROVINCE_MEMBERS)
     for code, name, members in DISTRICTS:
-        add(code, name, UnitKind.LDLD_HUYEN, "huyen", PROVINCE[0], members)
+        # A district's documents are dated from the district: "Hòa An, ngày …".
+        place = name.removeprefix("LĐLĐ huyện ").removeprefix("LĐLĐ Thành phố ")
+        add(code, name, UnitKind.LDLD_HUYEN, "huyen", PROVINCE[0], members, place)
     for code, name, kind, members in SECTORS:
         add(code, name, kind, "nganh", PROVINCE[0], members)
+    for block in blocks.values():
+        block.organiser = units[PROVINCE[0]]  # the province's council ranks the top blocks
+    for position, code in enumerate(ORGANISERS, start=len(blocks)):
+        organiser = units[code]
+        blocks[f"cdcs-{code.lower()}"] = Block(
+            code=f"cdcs-{code.lower()}", name=f"Khối CĐCS thuộc {organiser.name}",
+            position=position, organiser=organiser)
     for code, name, parent, members in GRASSROOTS:
-        add(code, name, UnitKind.CDCS, "cdcs", parent, members)
+        block = "cdcs" if parent == PROVINCE[0] else f"cdcs-{parent.lower()}"
+        add(code, name, UnitKind.CDCS, block, parent, members)
     db.session.flush()
     return units
 
@@ -168,6 +219,13 @@ def _users(units: dict[str, Unit]) -> dict[str, User]:
     add("thamdinh1", "Nguyễn Thị Lan (Ban Tuyên giáo)", Role.JUDGE)
     # A judge from Hòa An: may judge everyone except Hòa An and the unions under it.
     add("thamdinh2", "Hoàng Văn Minh (LĐLĐ Hòa An)", Role.JUDGE, units["HOAAN"])
+    # Each district's or sector's council verifies its own grassroots unions (first level).
+    for code in ORGANISERS:
+        add(council_judge(code), f"Tổ thẩm định {units[code].name}", Role.JUDGE)
+        users[council_judge(code)].council = units[code]
+    # Hòa An's office manages its own grassroots unions, their accounts and targets.
+    add("quantri.hoaan", "Văn phòng LĐLĐ huyện Hòa An", Role.ADMIN)
+    users["quantri.hoaan"].council = units["HOAAN"]
     for unit in units.values():
         if unit.block is not None:
             add(unit.code.lower(), f"Cán bộ {unit.name}", Role.UNIT, unit)
@@ -188,7 +246,8 @@ def _moment(day: date, rng: random.Random) -> datetime:
 def _entries(drive, units, users, rng: random.Random) -> None:
     criteria = {c.code: c for c in drive.criteria}
     phases = list(drive.phases)
-    judges = [users["thamdinh1"], users["thamdinh2"]]
+    judges = [users["thamdinh1"], users["thamdinh2"]] + [
+        users[council_judge(code)] for code in ORGANISERS]
     ranked = [u for u in units.values() if u.block is not None]
     made: list[Entry] = []
     for position, unit in enumerate(ranked):
@@ -273,7 +332,7 @@ def _entry(drive, criterion, unit, reporter, judges, phases, rng: random.Random)
     decided = max(decided, submitted + timedelta(hours=1))
     if drive.freeze_at is not None and decided >= drive.freeze_at and status != EntryStatus.DRAFT:
         status = EntryStatus.SUBMITTED  # still waiting for a judge at the freeze
-    judge = next(j for j in judges if j.unit_id not in {u.id for u in unit.lineage()})
+    judge = next(j for j in judges if can_judge(j, unit))
     entry = Entry(
         unit=unit, criterion=criterion, phase=phase, channel=channel, activity_date=day,
         quantity=quantity, people_reached=people,

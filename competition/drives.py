@@ -21,7 +21,7 @@ from competition import audit, awards, clock, standings
 from competition.extensions import db
 from competition.models import AwardRule, Block, Criterion, Drive, Phase, Target
 from competition.problems import InvalidData, Problem
-from competition.scoring import Measure
+from competition.scoring import ROLLUP_MEASURES, Measure, RankBy
 
 MEASURES = {m.value for m in Measure}
 
@@ -122,12 +122,22 @@ def _settings(r: _Reader, raw: dict[str, Any]) -> dict[str, Any]:
         "threshold_excellent": r.decimal(thresholds, "excellent", "drive.thresholds", 90),
         "threshold_good": r.decimal(thresholds, "good", "drive.thresholds", 70),
         "threshold_passed": r.decimal(thresholds, "passed", "drive.thresholds", 50),
+        "rank_by": r.text(drive_table, "rank_by", "drive", required=False) or RankBy.TOTAL,
+        "signer_title": r.text(drive_table, "signer_title", "drive", required=False)
+        or "TM. BAN THƯỜNG VỤ\nCHỦ TỊCH",
+        "signer_name": r.text(drive_table, "signer_name", "drive", required=False),
+        "archive_note": r.text(drive_table, "archive_note", "drive", required=False)
+        or "VT, Ban TGNC",
     }
+    if drive["rank_by"] not in {b.value for b in RankBy}:
+        r.fail("drive.rank_by", "phải là total (xếp theo tổng điểm) hoặc percent (theo tỷ lệ %)")
     if drive["starts_on"] and drive["ends_on"] and drive["starts_on"] > drive["ends_on"]:
         r.fail("drive.ends_on", "ngày kết thúc trước ngày bắt đầu")
     if drive["appeal_days"] is not None and (drive["appeal_days"] > 60
                                              or drive["appeal_days"] != int(drive["appeal_days"])):
         r.fail("drive.appeal_days", "số ngày khiếu nại phải là số nguyên từ 0 đến 60")
+    elif drive["appeal_days"] is not None:
+        drive["appeal_days"] = int(drive["appeal_days"])
     if drive["report_deadline_day"] is not None and drive["report_deadline_day"] > 28:
         r.fail("drive.report_deadline_day", "hạn báo cáo phải từ ngày 1 đến ngày 28")
     t = [drive["threshold_excellent"], drive["threshold_good"], drive["threshold_passed"]]
@@ -208,6 +218,7 @@ def parse_drive(text: str, file: str) -> dict[str, Any]:
             "cap": r.decimal(table, "cap", where, 1),
             "penalty_per_item": r.decimal(table, "penalty_per_item", where),
             "is_propaganda": bool(table.get("propaganda", False)),
+            "rollup": bool(table.get("rollup", False)),
             "position": i,
             "block_targets": {},
         }
@@ -215,6 +226,9 @@ def parse_drive(text: str, file: str) -> dict[str, Any]:
             r.fail(f"{where}.points", "thiếu số điểm tối đa")
         if criterion["is_propaganda"] and measure not in ("count", ""):
             r.fail(f"{where}.propaganda", "chỉ tiêu chí đếm (count) mới là tiêu chí tuyên truyền")
+        if criterion["rollup"] and measure and measure not in ROLLUP_MEASURES:
+            r.fail(f"{where}.rollup", "chỉ tiêu chí count, percent hoặc yes_no mới cộng dồn "
+                                      "được từ đơn vị cấp dưới")
         for block in table.get("block_targets", {}):
             if block not in block_codes:
                 r.fail(f"{where}.block_targets.{block}", f"khối «{block}» không có trong [[blocks]]")
@@ -282,7 +296,6 @@ def apply_definition(definition: dict[str, Any]) -> Drive:
     """Upsert a parsed definition into the session (the caller commits)."""
     values = dict(definition["drive"])
     values["report_deadline_day"] = int(values["report_deadline_day"])
-    values["appeal_days"] = int(values["appeal_days"])
     drive = db.session.scalars(select(Drive).where(Drive.code == values["code"])).first()
     created = drive is None
     if created:

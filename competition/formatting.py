@@ -50,6 +50,17 @@ def day(value: date | datetime | None) -> str:
     return format_date(value, DATE_PATTERN.get(_locale(), "dd/MM/yyyy"), locale=_locale())
 
 
+def parse_day(text: str) -> date:
+    """A date typed as dd/mm/yyyy (the way readers write it) or yyyy-mm-dd (links, scripts)."""
+    text = text.strip()
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(f"not a date: {text!r}")
+
+
 def moment(value: datetime | None) -> str:
     if value is None:
         return ""

@@ -144,6 +144,7 @@ class Change:
     criterion_code: str = ""
     criterion_name: str = ""
     unit_label: str = ""
+    measure: str = ""
     quantity: int | None = None
     points_delta: Decimal = Decimal(0)
     # What an appeal or a publication line says (public facts only, never a person's name).
@@ -205,7 +206,7 @@ def change_log(
         str(entry_id): row
         for entry_id, *row in db.session.execute(
             select(Entry.id, Unit.code, Unit.name, Unit.slug, Criterion.code, Criterion.name,
-                   Criterion.unit_label)
+                   Criterion.unit_label, Criterion.measure)
             .join(Unit, Entry.unit_id == Unit.id)
             .join(Criterion, Entry.criterion_id == Criterion.id)
             .where(Entry.id.in_([int(e.object_id) for e in events if e.object_type == "entry"]))
@@ -226,12 +227,12 @@ def change_log(
                                   unit_name=name, unit_slug=slug, detail=event.after or {},
                                   reason=event.reason))
             continue
-        code, name, slug, criterion_code, criterion_name, label = entries[event.object_id]
+        code, name, slug, criterion_code, criterion_name, label, measure = entries[event.object_id]
         after = event.after or {}
         changes.append(Change(
             at=event.at, action=event.action, unit_code=code, unit_name=name, unit_slug=slug,
             criterion_code=criterion_code, criterion_name=criterion_name, unit_label=label,
-            quantity=_counted(after),
+            measure=measure, quantity=_counted(after),
             points_delta=Decimal(str(after.get("points_delta", "0"))),
         ))
     return changes, total

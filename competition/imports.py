@@ -21,9 +21,11 @@ from pathlib import Path
 from sqlalchemy import select
 
 from competition import audit, clock, standings
+from competition.audit_words import KIND_WORDS, ROLE_WORDS, STATUS_WORDS
 from competition.clock import now
 from competition.entry_rules import entry_problems
 from competition.extensions import db
+from competition.formatting import number
 from competition.models import (
     Block,
     Criterion,
@@ -38,6 +40,7 @@ from competition.models import (
 )
 from competition.permissions import is_conflicted
 from competition.problems import InvalidData, Problem
+from competition.quantities import quantity as quantity_text
 from competition.scoring import Measure
 
 UNIT_COLUMNS = ("code", "name", "kind", "block", "parent_code", "members")
@@ -55,6 +58,8 @@ class RowResult:
     line: int
     effect: str = ""
     problems: list[Problem] = field(default_factory=list)
+    # Not errors: the row can be written, but the person importing should look twice.
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -103,7 +108,7 @@ def _xlsx_rows(data: bytes, file: str) -> list[tuple[int, dict[str, str]]]:
     lines = sheet.iter_rows(values_only=True)
     header = [str(h or "").strip().lower() for h in next(lines, [])]
     rows: list[tuple[int, dict[str, str]]] = [(0, {"__header__": ",".join(header)})]
-    for number, values in enumerate(lines, start=2):
+    for line_number, values in enumerate(lines, start=2):
         record = {}
         for key, value in zip(header, values, strict=False):
             if isinstance(value, datetime):
@@ -116,7 +121,7 @@ def _xlsx_rows(data: bytes, file: str) -> list[tuple[int, dict[str, str]]]:
                 value = int(value)
             record[key] = "" if value is None else str(value).strip()
         if any(record.values()):
-            rows.append((number, record))
+            rows.append((line_number, record))
     return rows
 
 
@@ -164,7 +169,7 @@ def _whole_number(value: str, allow_empty: bool = False) -> int | None | str:
 
 
 def plan_units(rows: list[tuple[int, dict[str, str]]], file: str) -> ImportPlan:
-    """Check unit rows (code, name, kind, block, parent_code, members) and plan the upsert."""
+    """Check unit rows (code, name, kind, block, parent_code, members[, place]) and plan the upsert."""
     problems = _check_header(rows, UNIT_COLUMNS, file)
     if problems:
         return ImportPlan(file, [], problems, lambda: 0)
@@ -190,7 +195,7 @@ def plan_units(rows: list[tuple[int, dict[str, str]]], file: str) -> ImportPlan:
             bad("members", "số đoàn viên phải là số nguyên không âm")
         if not result.problems:
             parsed[code] = {"line": line, **row, "members": members}
-            result.effect = ("cập nhật " if code in existing else "thêm ") + f"{code} – {row['name']}"
+            result.effect = _unit_effect(code in existing, row, blocks, members)
 
     parents = {code: (u.parent.code if u.parent else "") for code, u in existing.items()}
     for code, row in parsed.items():
@@ -219,6 +224,8 @@ def plan_units(rows: list[tuple[int, dict[str, str]]], file: str) -> ImportPlan:
                 units[code] = unit
             unit.name, unit.kind, unit.member_count = row["name"], row["kind"], row["members"]
             unit.block = blocks.get(row.get("block", ""))
+            if "place" in row:  # optional column: absent, the unit keeps its place
+                unit.place = row["place"][:100]
         db.session.flush()
         for code, row in parsed.items():
             units[code].parent = units.get(row.get("parent_code", "")) if row.get("parent_code") else None
@@ -228,6 +235,18 @@ def plan_units(rows: list[tuple[int, dict[str, str]]], file: str) -> ImportPlan:
         return len(parsed)
 
     return ImportPlan(file, results, problems, apply)
+
+
+def _unit_effect(exists: bool, row: dict[str, str], blocks: dict[str, Block],
+                 members: int | None) -> str:
+    """What a unit row will do, in words: "thêm HOAAN – LĐLĐ huyện Hòa An · Khối … · 2.900 đoàn viên"."""
+    parts = [("cập nhật " if exists else "thêm ") + f"{row['code']} – {row['name']}",
+             str(KIND_WORDS.get(row["kind"], row["kind"]))]
+    block = blocks.get(row.get("block", ""))
+    parts.append(block.name if block else "không xếp hạng")
+    if members is not None:
+        parts.append(f"{number(members)} đoàn viên")
+    return " · ".join(parts)
 
 
 def _has_cycle(code: str, parents: dict[str, str]) -> bool:
@@ -256,6 +275,36 @@ def _bump_active_drive() -> None:
 
 
 # --- Entries --------------------------------------------------------------
+
+
+def _entry_key(unit_id, criterion_id, day, quantity, title) -> tuple:
+    return unit_id, criterion_id, day, int(quantity), " ".join(title.split()).casefold()
+
+
+def _warn_duplicates(planned: list[dict]) -> None:
+    """Warn about rows that repeat an entry already in the database, or an earlier row:
+    same unit, criterion, date, quantity and title (one query for the file's units)."""
+    if not planned:
+        return
+    existing: dict[tuple, int] = {}
+    for entry_id, *key in db.session.execute(
+        select(Entry.id, Entry.unit_id, Entry.criterion_id, Entry.activity_date, Entry.quantity,
+               Entry.title)
+        .where(Entry.unit_id.in_({item["unit"].id for item in planned}))
+    ):
+        existing.setdefault(_entry_key(*key), entry_id)
+    seen: dict[tuple, int] = {}
+    for item in planned:
+        key = _entry_key(item["unit"].id, item["criterion"].id, item["activity_date"],
+                         item["quantity"], item["title"])
+        result = item["result"]
+        if key in existing:
+            result.warnings.append(
+                f"trùng với kết quả số {existing[key]} đã có (cùng đơn vị, tiêu chí, ngày, "
+                "số lượng và tên)")
+        if key in seen:
+            result.warnings.append(f"trùng với dòng {seen[key]} của tệp")
+        seen.setdefault(key, result.line)
 
 
 def _verified_at(text: str, status: str, bad: Callable[[str, str], None]) -> datetime | None:
@@ -341,7 +390,14 @@ def plan_entries(rows: list[tuple[int, dict[str, str]]], file: str, drive: Drive
                 "quantity": quantity, "status": status, "title": row["title"], "judge": judge,
                 "verified_at": verified_at,
             })
-            result.effect = f"thêm: {unit.code} · {criterion.code} · {quantity} · {status}"
+            result.effect = (
+                f"thêm: {unit.name} · {criterion.code} {criterion.name} · "
+                f"{quantity_text(quantity, criterion)} · ngày {activity_date:%d/%m/%Y} · "
+                f"{STATUS_WORDS.get(status, status)}"
+                + (f" (xác nhận: {judge.full_name or judge.username})" if judge else "")
+            )
+            planned[-1]["result"] = result
+    _warn_duplicates(planned)
     problems = [p for r in results for p in r.problems]
 
     def apply() -> int:
@@ -428,7 +484,8 @@ def plan_users(rows: list[tuple[int, dict[str, str]]], file: str) -> ImportPlan:
         if not result.problems:
             parsed[username] = {"line": line, "full_name": row.get("full_name", ""), "role": role,
                                 "unit": unit, "password": password, "email": email}
-            result.effect = ("cập nhật " if username in existing else "thêm ") + f"{username} ({role})"
+            result.effect = (("cập nhật " if username in existing else "thêm ") + username
+                             + f" · {ROLE_WORDS.get(role, role)}")
     problems = [p for r in results for p in r.problems]
     plan = ImportPlan(file, results, problems, lambda: 0)
 
@@ -540,9 +597,10 @@ def plan_targets(rows: list[tuple[int, dict[str, str]]], file: str, drive: Drive
         if not result.problems:
             seen[key] = line
             planned.append((criterion, unit, block, value))
-            owner = f"đơn vị {unit.code}" if unit else f"khối {block.code}"
-            result.effect = (f"{criterion.code} · {owner}: "
-                             + (f"chỉ tiêu {value}" if value is not None else "bỏ chỉ tiêu riêng"))
+            owner = unit.name if unit else block.name
+            result.effect = (f"{criterion.code} {criterion.name} · {owner}: "
+                             + (f"chỉ tiêu {number(value)}" if value is not None
+                                else "bỏ chỉ tiêu riêng"))
     problems = [p for r in results for p in r.problems]
 
     def apply() -> int:

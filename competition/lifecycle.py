@@ -22,7 +22,7 @@ from competition.clock import now
 from competition.extensions import db
 from competition.models import Criterion, Entry, EntryStatus, User
 from competition.notifications import triggers as notify
-from competition.permissions import can_judge, can_report_for
+from competition.permissions import can_judge, can_report_for, refusal_reason
 from competition.results import calendar
 
 S = EntryStatus
@@ -75,7 +75,7 @@ def _require_state(entry: Entry, *allowed: str) -> None:
 def _require_judge(entry: Entry, actor: User, criterion: Criterion | None = None) -> None:
     _require_unpublished(entry, criterion)
     if not can_judge(actor, entry.unit):
-        raise Forbidden("conflict_of_interest" if actor.is_staff else "forbidden")
+        raise Forbidden(refusal_reason(actor, entry.unit))
 
 
 def require_staff_for_staff_entries(

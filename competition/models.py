@@ -108,6 +108,17 @@ class Drive(db.Model):
     appeal_days: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
     report_deadline_day: Mapped[int] = mapped_column(Integer, default=5)
     place: Mapped[str] = mapped_column(String(100), default="Cao Bằng")
+    # Whether the board ranks on points or on the percent of applicable points
+    # (`scoring.RankBy`); the tie-breaks are the same either way.
+    rank_by: Mapped[str] = mapped_column(String(16), default="total", server_default="total")
+    # The province summary's signature block and its "Lưu:" line: drive data,
+    # never the account of whoever downloads the document.
+    signer_title: Mapped[str] = mapped_column(
+        String(200), default="TM. BAN THƯỜNG VỤ\nCHỦ TỊCH", server_default="TM. BAN THƯỜNG VỤ\nCHỦ TỊCH"
+    )
+    signer_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    archive_note: Mapped[str] = mapped_column(String(200), default="VT, Ban TGNC",
+                                              server_default="VT, Ban TGNC")
     threshold_excellent: Mapped[Decimal] = mapped_column(Points, default=Decimal(90))
     threshold_good: Mapped[Decimal] = mapped_column(Points, default=Decimal(70))
     threshold_passed: Mapped[Decimal] = mapped_column(Points, default=Decimal(50))
@@ -157,14 +168,24 @@ class Phase(db.Model):
 
 
 class Block(db.Model):
-    """A block (khối thi đua): units ranked against each other."""
+    """A block (khối thi đua): units ranked against each other by one organiser's council.
+
+    The organiser is the unit whose emulation council ranks the block: the
+    province for the top blocks (also when none is set), a district or sector
+    union for a block of its own grassroots unions.
+    """
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # use_alter: unit.block_id points here too, so one of the two keys is added after both tables.
+    organiser_id: Mapped[int | None] = mapped_column(
+        ForeignKey("unit.id", use_alter=True, name="fk_block_organiser_id_unit"), index=True
+    )
 
-    units: Mapped[list[Unit]] = relationship(back_populates="block")
+    units: Mapped[list[Unit]] = relationship(back_populates="block", foreign_keys="Unit.block_id")
+    organiser: Mapped[Unit | None] = relationship(foreign_keys=[organiser_id])
 
 
 class Criterion(db.Model):
@@ -182,6 +203,8 @@ class Criterion(db.Model):
     cap: Mapped[Decimal] = mapped_column(Numeric(6, 3), default=Decimal(1))
     penalty_per_item: Mapped[Decimal | None] = mapped_column(Points)
     is_propaganda: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A rolled-up criterion counts what the units under a unit verified as the unit's own too.
+    rollup: Mapped[bool] = mapped_column(Boolean, default=False)
     position: Mapped[int] = mapped_column(Integer, default=0)
     retired: Mapped[bool] = mapped_column(Boolean, default=False)
 
@@ -231,11 +254,13 @@ class Unit(db.Model):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
     block_id: Mapped[int | None] = mapped_column(ForeignKey("block.id"), index=True)
     member_count: Mapped[int | None] = mapped_column(Integer)
+    # The place line of the unit's own documents ("Hòa An, ngày …"); empty: the drive's place.
+    place: Mapped[str] = mapped_column(String(100), default="", server_default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     parent: Mapped[Unit | None] = relationship(remote_side="Unit.id", back_populates="children")
     children: Mapped[list[Unit]] = relationship(back_populates="parent")
-    block: Mapped[Block | None] = relationship(back_populates="units")
+    block: Mapped[Block | None] = relationship(back_populates="units", foreign_keys=[block_id])
 
     def lineage(self) -> list[Unit]:
         """This unit and every unit above it, nearest first."""
@@ -255,7 +280,11 @@ class User(UserMixin, db.Model):
     full_name: Mapped[str] = mapped_column(String(200), default="")
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16))
+    # A judge's or admin's home unit: they never act on it or on units under it (conflict).
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    # The organiser whose council a judge sits on, or whose units a scoped admin manages;
+    # none (or the top of the tree) is the province's council, and an admin with none manages all.
+    council_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
     # Part of the session identity: changing it signs the user out everywhere.
@@ -269,7 +298,8 @@ class User(UserMixin, db.Model):
         String(8), default=EmailPreference.ALL, server_default=EmailPreference.ALL
     )
 
-    unit: Mapped[Unit | None] = relationship()
+    unit: Mapped[Unit | None] = relationship(foreign_keys=[unit_id])
+    council: Mapped[Unit | None] = relationship(foreign_keys=[council_id])
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_token}"
@@ -425,6 +455,9 @@ class CriterionTally(db.Model):
 
     The standings read these rows instead of scanning the entries, so the cost
     of a board does not grow with history; `standings rebuild` recomputes them.
+    `below_*` is what the units under it verified (at any depth): a verification
+    adds to each ancestor's row, so a rolled-up criterion is scored from the
+    unit's own row alone, whatever the size of its subtree.
     """
 
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), primary_key=True)
@@ -432,6 +465,8 @@ class CriterionTally(db.Model):
     quantity: Mapped[int] = mapped_column(Integer, default=0)
     items: Mapped[int] = mapped_column(Integer, default=0)
     latest_activity: Mapped[date | None] = mapped_column(Date)
+    below_quantity: Mapped[int] = mapped_column(Integer, default=0)
+    below_items: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class AuditEvent(db.Model):

@@ -33,6 +33,11 @@ class Measure(StrEnum):
     ON_TIME = "on_time"
 
 
+ROLLUP_MEASURES = frozenset({Measure.COUNT, Measure.PERCENT, Measure.YES_NO})
+"""Measures a criterion may roll up by: quantities add up the tree; a judges' score, a
+penalty or a unit's own monthly reports do not."""
+
+
 class Classification(StrEnum):
     """The four grades of a unit, from its percent of applicable points."""
 
@@ -40,6 +45,18 @@ class Classification(StrEnum):
     GOOD = "hoan_thanh_tot"
     PASSED = "hoan_thanh"
     FAILED = "chua_hoan_thanh"
+
+
+class RankBy(StrEnum):
+    """What a drive ranks on first: points, or the percent of applicable points.
+
+    `percent` suits drives where some criteria do not apply to every unit (a
+    unit without a member count is not scored on percent criteria): ranking
+    on the normalised score keeps rank and classification in the same order.
+    """
+
+    TOTAL = "total"
+    PERCENT = "percent"
 
 
 class TargetSource(StrEnum):
@@ -83,6 +100,7 @@ class CriterionRule:
     default_target: Decimal | None = None
     cap: Decimal = ONE
     penalty_per_item: Decimal | None = None
+    rollup: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +120,14 @@ class Tally:
     quantity: Decimal = ZERO
     items: int = 0
     latest_activity: date | None = None
+
+    def plus(self, below: Tally) -> Tally:
+        """This unit's own tally with what the units under it verified (a rolled-up criterion).
+
+        The latest activity stays the unit's own: the tie-break looks at its own entries only.
+        """
+        return Tally(self.quantity + below.quantity, self.items + below.items,
+                     self.latest_activity)
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +175,7 @@ class CriterionScore:
     max_points: Decimal
     applicable: bool
     at_target: bool
+    from_below: Decimal = ZERO  # of the achieved quantity, what units under it verified
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,10 +203,13 @@ class ScoringInput:
     criteria: Sequence[CriterionRule]
     units: Sequence[UnitFacts]
     tallies: Mapping[tuple[str, str], Tally] = field(default_factory=dict)
+    # What the units under each unit verified, per criterion (counted only where it rolls up).
+    below: Mapping[tuple[str, str], Tally] = field(default_factory=dict)
     assessments: Mapping[tuple[str, str], Sequence[Decimal]] = field(default_factory=dict)
     reports: Mapping[str, ReportRecord] = field(default_factory=dict)
     targets: Targets = field(default_factory=Targets)
     thresholds: Thresholds = field(default_factory=Thresholds)
+    rank_by: RankBy = RankBy.TOTAL
 
     @cached_property
     def latest_activity(self) -> dict[str, date]:
@@ -256,19 +286,29 @@ def score_criterion(
     raise ValueError(f"unknown measure {rule.measure!r}")
 
 
+def rolled_tally(rule: CriterionRule, own: Tally, below: Tally) -> Tally:
+    """What a criterion counts for a unit: its own tally, plus the units under it when it rolls up."""
+    return own.plus(below) if rule.rollup and rule.measure in ROLLUP_MEASURES else own
+
+
+def _score_with_below(
+    rule: CriterionRule, unit: UnitFacts, data: ScoringInput
+) -> CriterionScore:
+    own = data.tallies.get((unit.code, rule.code), Tally())
+    below = data.below.get((unit.code, rule.code), Tally())
+    score = score_criterion(
+        rule, unit, rolled_tally(rule, own, below), data.targets,
+        data.assessments.get((unit.code, rule.code), ()),
+        data.reports.get(unit.code, ReportRecord()),
+    )
+    if rule.rollup and below.quantity:
+        score = replace(score, from_below=below.quantity)
+    return score
+
+
 def score_unit(unit: UnitFacts, data: ScoringInput) -> Standing:
     """A unit's points on every criterion, its total, percent and classification."""
-    scores = tuple(
-        score_criterion(
-            rule,
-            unit,
-            data.tallies.get((unit.code, rule.code), Tally()),
-            data.targets,
-            data.assessments.get((unit.code, rule.code), ()),
-            data.reports.get(unit.code, ReportRecord()),
-        )
-        for rule in data.criteria
-    )
+    scores = tuple(_score_with_below(rule, unit, data) for rule in data.criteria)
     total = sum((s.points for s in scores), ZERO)
     max_total = sum((s.max_points for s in scores if s.applicable), ZERO)
     percent = round_half_up(total / max_total * HUNDRED) if max_total else ZERO
@@ -285,23 +325,26 @@ def score_unit(unit: UnitFacts, data: ScoringInput) -> Standing:
     )
 
 
-def _rank_key(standing: Standing) -> tuple:
-    # Higher total first, then more criteria at target, then whoever got
-    # there first; a unit without any verified entry comes last.
+def _rank_key(standing: Standing, by: RankBy = RankBy.TOTAL) -> tuple:
+    # The drive's first key (points or percent), then more criteria at target,
+    # then whoever got there first; a unit without any verified entry comes last.
+    first = standing.percent if by is RankBy.PERCENT else standing.total
     return (
-        -standing.total,
+        -first,
         -standing.criteria_at_target,
         standing.latest_activity is None,
         standing.latest_activity or date.max,
     )
 
 
-def rank(standings: Iterable[Standing]) -> list[Standing]:
-    """Rank one block: equal units share a rank and the next is skipped (1, 2, 2, 4)."""
-    ordered = sorted(standings, key=lambda s: (_rank_key(s), s.unit.name.casefold()))
+def rank(standings: Iterable[Standing], by: RankBy | str = RankBy.TOTAL) -> list[Standing]:
+    """Rank one block on `by` (total or percent): equal units share a rank and the next is
+    skipped (1, 2, 2, 4); the tie-breaks are the same whichever comes first."""
+    by = RankBy(by)
+    ordered = sorted(standings, key=lambda s: (_rank_key(s, by), s.unit.name.casefold()))
     ranked: list[Standing] = []
     for position, standing in enumerate(ordered, start=1):
-        if ranked and _rank_key(ranked[-1]) == _rank_key(standing):
+        if ranked and _rank_key(ranked[-1], by) == _rank_key(standing, by):
             place = ranked[-1].rank
         else:
             place = position
@@ -314,7 +357,54 @@ def compute_standings(data: ScoringInput) -> dict[str, list[Standing]]:
     by_block: dict[str, list[Standing]] = {}
     for unit in data.units:
         by_block.setdefault(unit.block, []).append(score_unit(unit, data))
-    return {block: rank(standings) for block, standings in by_block.items()}
+    return {block: rank(standings, data.rank_by) for block, standings in by_block.items()}
+
+
+# --- Why a unit has its points ---------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """The facts behind one criterion's points, for the "why" table of a unit page.
+
+    `quantity` is what the judges verified (people for a percent criterion,
+    items, on-time reports, the judges' mean); `base` is what a percent is
+    taken of (the member count) or how many monthly reports were due; the
+    rest is the score itself, computed by `score_criterion` so the table can
+    never disagree with the board.
+    """
+
+    rule: CriterionRule
+    score: CriterionScore
+    quantity: Decimal | None
+    items: int
+    base: Decimal | None
+    judges: int = 0
+
+    @property
+    def capped(self) -> bool:
+        """The ratio went past the cap, so the cap decided the points."""
+        return self.score.ratio is not None and self.score.ratio > self.rule.cap
+
+
+def explain(unit: UnitFacts, data: ScoringInput) -> list[Explanation]:
+    """Every criterion of `unit` with the facts its points come from, in criterion order."""
+    report = data.reports.get(unit.code, ReportRecord())
+    found = []
+    for rule in data.criteria:
+        tally_ = data.tallies.get((unit.code, rule.code), Tally())
+        assessments = data.assessments.get((unit.code, rule.code), ())
+        score = score_criterion(rule, unit, tally_, data.targets, assessments, report)
+        quantity: Decimal | None = tally_.quantity
+        base: Decimal | None = None
+        if rule.measure is Measure.PERCENT:
+            base = Decimal(unit.member_count) if unit.member_count else None
+        elif rule.measure is Measure.ON_TIME:
+            quantity, base = Decimal(report.on_time), Decimal(report.due)
+        elif rule.measure is Measure.JUDGED:
+            quantity = score.achieved
+        found.append(Explanation(rule, score, quantity, tally_.items, base, len(assessments)))
+    return found
 
 
 # --- Building the facts from history --------------------------------------
@@ -349,6 +439,28 @@ def tally(
         if acc[2] is None or item.activity_date > acc[2]:
             acc[2] = item.activity_date
     return {key: Tally(Decimal(q), n, latest) for key, (q, n, latest) in sums.items()}
+
+
+def roll_up(
+    tallies: Mapping[tuple[str, str], Tally], parents: Mapping[str, str | None]
+) -> dict[tuple[str, str], Tally]:
+    """What the units under each unit verified, at any depth, from every unit's own tallies.
+
+    Each own tally is added once to every ancestor of its unit (`parents` maps a
+    unit to its parent). The database keeps these sums in step with each
+    verification; this is the rule they must equal, and the freeze cut-off's way.
+    """
+    below: dict[tuple[str, str], list] = defaultdict(lambda: [ZERO, 0])
+    for (unit, criterion), own in tallies.items():
+        seen = {unit}
+        ancestor = parents.get(unit)
+        while ancestor is not None and ancestor not in seen:
+            acc = below[(ancestor, criterion)]
+            acc[0] += own.quantity
+            acc[1] += own.items
+            seen.add(ancestor)
+            ancestor = parents.get(ancestor)
+    return {key: Tally(Decimal(q), n) for key, (q, n) in below.items() if n}
 
 
 def month_starts(first: date, last: date) -> list[date]:

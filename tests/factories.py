@@ -156,6 +156,11 @@ class World:
     reporter_hoa_an: User
     reporter_bao_lam: User
     reporter_thpt: User
+    # Filled by `with_district`: Hòa An's own block of grassroots unions and its council.
+    mn_hoa_an: Unit | None = None
+    reporter_mn: User | None = None
+    district_judge: User | None = None
+    district_admin: User | None = None
 
 
 def small_world(drive: Drive) -> World:
@@ -178,3 +183,22 @@ def small_world(drive: Drive) -> World:
         reporter_bao_lam=user("blam", Role.UNIT, bao_lam),
         reporter_thpt=user("thpt", Role.UNIT, thpt),
     )
+
+
+def district_block(organiser: Unit, code: str, name: str) -> Block:
+    made = Block(code=code, name=name, organiser=organiser, position=10)
+    db.session.add(made)
+    db.session.commit()
+    return made
+
+
+def with_district(world: World) -> World:
+    """Hòa An organises a block of its own grassroots unions (a kindergarten's union in it),
+    with a judge on Hòa An's council and an admin scoped to Hòa An."""
+    district_block(world.hoa_an, "cdcs-hoaan", "Khối CĐCS thuộc LĐLĐ huyện Hòa An")
+    world.mn_hoa_an = unit("CS-MN-HOASEN", "CĐCS Trường Mầm non Hoa Sen", "cdcs-hoaan",
+                           world.hoa_an, 40, UnitKind.CDCS)
+    world.reporter_mn = user("mnhoasen", Role.UNIT, world.mn_hoa_an)
+    world.district_judge = user("thamdinh-hoaan", Role.JUDGE, council=world.hoa_an)
+    world.district_admin = user("quantri-hoaan", Role.ADMIN, council=world.hoa_an)
+    return world

@@ -8,15 +8,23 @@ import pkgutil
 import pytest
 
 import tests.access
+from tests import factories
 from tests.access import ROLES, Case
 
 AREAS = sorted(m.name for m in pkgutil.iter_modules(tests.access.__path__))
+
+
+@pytest.fixture
+def world(app, drive):
+    """The small province with Hòa An's own block, its council's judge and its scoped admin."""
+    return factories.with_district(factories.small_world(drive))
 
 
 def _users(world):
     return {
         "reporter_a": world.reporter_thpt, "reporter_b": world.reporter_bao_lam,
         "judge": world.judge, "judge_parent": world.judge_hoa_an, "admin": world.admin,
+        "district_judge": world.district_judge, "district_admin": world.district_admin,
     }
 
 

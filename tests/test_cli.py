@@ -112,7 +112,7 @@ def test_demo_loads_every_status_and_is_idempotent(runner):
     assert first.exit_code == 0, first.output
     assert "thidua2021" in first.output and "thamdinh2" in first.output
     entries = db.session.scalar(select(func.count()).select_from(Entry))
-    assert 200 <= entries <= 1000
+    assert 200 <= entries <= 1500
     statuses = set(db.session.scalars(select(Entry.status).distinct()))
     assert statuses == {s.value for s in EntryStatus}
     # On its today (10/05/2021) Đợt 3 has not begun: nothing is dated in it, nor after today.

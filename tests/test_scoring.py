@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal as D
 from zoneinfo import ZoneInfo
@@ -13,6 +14,7 @@ from competition.scoring import (
     Classification,
     CriterionRule,
     Measure,
+    RankBy,
     ReportRecord,
     ScoringInput,
     Standing,
@@ -205,6 +207,49 @@ def test_three_way_tie_shares_a_rank_and_skips_the_next_ones():
 def test_unit_without_verified_entries_comes_after_one_with_entries():
     ranked = rank([_standing("N", 5, 1, None), _standing("E", 5, 1, date(2021, 5, 1))])
     assert [(s.unit.code, s.rank) for s in ranked] == [("E", 1), ("N", 2)]
+
+
+def test_rank_by_percent_puts_the_unit_scored_on_fewer_points_by_its_percent():
+    # A has 60 of 100 applicable points (60 %); B has no member count, so the
+    # 25 points of percent criteria do not apply: 50 of 75 = 66.67 %.
+    a = replace(_standing("A", 60, 3, date(2021, 4, 1)), percent=D("60.00"))
+    b = replace(_standing("B", 50, 3, date(2021, 4, 1)), max_total=D(75), percent=D("66.67"))
+    by_total = rank([a, b])
+    by_percent = rank([a, b], RankBy.PERCENT)
+    assert [(s.unit.code, s.rank) for s in by_total] == [("A", 1), ("B", 2)]
+    assert [(s.unit.code, s.rank) for s in by_percent] == [("B", 1), ("A", 2)]
+
+
+def test_rank_by_percent_keeps_the_tie_breaks():
+    # Equal percent: more criteria at target first, then the earlier latest activity,
+    # then a unit with no verified entry last; equal on all three share a rank.
+    rows = [
+        replace(_standing("A", 40, 5, date(2021, 4, 20)), percent=D("80.00")),
+        replace(_standing("B", 70, 6, date(2021, 4, 25)), percent=D("80.00")),
+        replace(_standing("C", 10, 5, date(2021, 4, 10)), percent=D("80.00")),
+        replace(_standing("D", 90, 5, None), percent=D("80.00")),
+        replace(_standing("E", 20, 5, date(2021, 4, 10)), percent=D("80.00")),
+        replace(_standing("F", 99, 9, date(2021, 4, 1)), percent=D("79.99")),
+    ]
+    ranked = rank(rows, "percent")
+    assert [(s.unit.code, s.rank) for s in ranked] == [
+        ("B", 1), ("C", 2), ("E", 2), ("A", 4), ("D", 5), ("F", 6),
+    ]
+
+
+def test_drive_rank_by_reaches_every_block():
+    # H1: KH met (5) and no member count, so PT does not apply: 5/5 = 100 %.
+    # H2: KH met (5) and PT 50 of 95 % of 100 members -> 10 * 50/95 = 5.26; 10.26/15 = 68.40 %.
+    units = [UnitFacts("H1", "H1", "huyen", None), UnitFacts("H2", "H2", "huyen", 100)]
+    tallies = {("H1", "KH"): Tally(D(1), 1, date(2021, 4, 1)),
+               ("H2", "KH"): Tally(D(1), 1, date(2021, 4, 1)),
+               ("H2", "PT"): Tally(D(50), 1, date(2021, 4, 1))}
+    data = ScoringInput(criteria=[KH, PT], units=units, tallies=tallies)
+    by_total = compute_standings(data)["huyen"]
+    by_percent = compute_standings(replace(data, rank_by=RankBy.PERCENT))["huyen"]
+    assert [(s.unit.code, s.total, s.percent) for s in by_total] == [
+        ("H2", D("10.26"), D("68.40")), ("H1", D("5.00"), D("100.00"))]
+    assert [s.unit.code for s in by_percent] == ["H1", "H2"]
 
 
 def test_standings_are_ranked_within_each_block():

@@ -10,17 +10,22 @@ from flask import abort
 from flask_login import current_user
 
 from competition.extensions import login_manager
+from competition.hierarchy import is_scoped
 
 
-def roles_required(*roles: str) -> Callable:
-    """Sign-in required (redirect to the login page); other roles get 403."""
+def roles_required(*roles: str, unscoped: bool = False) -> Callable:
+    """Sign-in required (redirect to the login page); other roles get 403.
+
+    With `unscoped`, an account scoped to a district's or sector's council is
+    refused too: the page acts on the whole drive.
+    """
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def wrapped(*args: Any, **kwargs: Any):
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
-            if current_user.role not in roles:
+            if current_user.role not in roles or (unscoped and is_scoped(current_user)):
                 abort(403)
             return view(*args, **kwargs)
 
@@ -35,6 +40,18 @@ def staff_required(view: Callable) -> Callable:
 
 
 def admin_required(view: Callable) -> Callable:
+    """The drive's own settings, imports, backups, publication: full admins only."""
+    return roles_required("admin", unscoped=True)(view)
+
+
+def province_staff_required(view: Callable) -> Callable:
+    """Drive-wide data (exports of every entry and board): the province's judges and admins."""
+    return roles_required("admin", "judge", unscoped=True)(view)
+
+
+def unit_admin_required(view: Callable) -> Callable:
+    """Units, accounts and targets: any admin; a scoped admin is then held to its
+    organiser's part of the tree by the view (`permissions.can_manage_unit`)."""
     return roles_required("admin")(view)
 
 

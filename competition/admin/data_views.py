@@ -15,11 +15,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from competition import audit, backup, clock, imports, standings
+from competition import audit, audit_words, backup, clock, imports, standings
 from competition.accounts.access import admin_required
 from competition.admin import bp, services
 from competition.admin.forms import IMPORT_KINDS, ImportForm, RestoreForm
 from competition.extensions import db
+from competition.formatting import parse_day
 from competition.models import AuditEvent, Role, Unit
 from competition.problems import InvalidData, Problem
 from competition.security import optional_id, page_number
@@ -51,6 +52,15 @@ def _plan(kind: str, name: str, data: bytes) -> imports.ImportPlan:
     return (imports.plan_units if kind == "units" else imports.plan_users)(rows, name)
 
 
+def _import_impact(kind: str, plan: imports.ImportPlan) -> services.Impact | None:
+    """How writing a valid file would move the standings (units, targets and entries can;
+    accounts cannot), computed in a savepoint and rolled back like a target edit's preview."""
+    drive = standings.active_drive()
+    if not plan.ok or kind == "users" or drive is None:
+        return None
+    return services.score_impact(drive, plan.apply)
+
+
 def _read_upload(storage, limit: int) -> bytes:
     data = storage.read(limit + 1)
     if len(data) > limit:
@@ -71,11 +81,12 @@ def import_upload():
             form.file.errors.append(_("Chỉ nhận tệp .csv hoặc .xlsx."))
         else:
             plan = _plan(form.kind.data, name, data)
+            impact = _import_impact(form.kind.data, plan)
             db.session.rollback()  # a dry run writes nothing
             token = services.stage_upload(form.kind.data, name, data) if plan.ok else None
             return render_template(
                 "admin/import_preview.html", plan=plan, kind=form.kind.data, token=token,
-                kind_name=IMPORT_KINDS[form.kind.data],
+                kind_name=IMPORT_KINDS[form.kind.data], impact=impact,
             ), (200 if plan.ok else 400)
     status = 400 if request.method == "POST" else 200
     return render_template("admin/import_form.html", form=form, columns=COLUMNS), status
@@ -184,7 +195,7 @@ def restore_commit():
 
 def _day(name: str) -> date | None:
     try:
-        return date.fromisoformat(request.args.get(name, ""))
+        return parse_day(request.args.get(name, ""))
     except ValueError:
         return None
 
@@ -218,4 +229,5 @@ def audit_log():
     units = db.session.execute(select(Unit.id, Unit.name).order_by(Unit.name)).all()
     arguments = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in filters.items() if v}
     return render_template("admin/audit.html", page=page, filters=filters, arguments=arguments,
-                           actions=list(actions), units=units)
+                           actions=list(actions), units=units, words=audit_words,
+                           lookups=audit_words.Lookups.for_events(page.items))

@@ -17,7 +17,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from competition import audit, drive_copy, imports, standings
-from competition.accounts.access import admin_required
+from competition.accounts.access import admin_required, unit_admin_required
 from competition.admin import bp, services
 from competition.admin.forms import (
     MEASURE_NAMES,
@@ -28,7 +28,9 @@ from competition.admin.forms import (
     PasteForm,
     PhaseForm,
 )
+from competition.admin.scope import AdminScope, admin_scope
 from competition.extensions import db
+from competition.hierarchy import HierarchyError, check_organiser, is_scoped
 from competition.models import Block, Criterion, Drive, Entry, Phase, Unit, User
 from competition.problems import InvalidData
 from competition.security import optional_id
@@ -37,17 +39,20 @@ DRIVE_FIELDS = (
     "code", "title", "issuer", "place", "issued_on", "starts_on", "ends_on", "election_day",
     "freeze_at", "submissions_close_at", "appeal_days", "report_deadline_day",
     "threshold_excellent", "threshold_good", "threshold_passed",
+    "rank_by", "signer_title", "signer_name", "archive_note",
 )
 # Settings that change live points or classifications (the freeze only changes the public cut).
 DRIVE_SCORING_FIELDS = {
     "starts_on", "ends_on", "report_deadline_day",
-    "threshold_excellent", "threshold_good", "threshold_passed",
+    "threshold_excellent", "threshold_good", "threshold_passed", "rank_by",
 }
 CRITERION_FIELDS = (
     "code", "name", "group", "measure", "unit_label", "max_points", "default_target", "cap",
-    "penalty_per_item", "is_propaganda",
+    "penalty_per_item", "is_propaganda", "rollup",
 )
-CRITERION_SCORING_FIELDS = {"measure", "max_points", "default_target", "cap", "penalty_per_item"}
+CRITERION_SCORING_FIELDS = {
+    "measure", "max_points", "default_target", "cap", "penalty_per_item", "rollup",
+}
 PHASE_FIELDS = ("code", "name", "description", "starts_on", "ends_on")
 
 
@@ -97,8 +102,11 @@ def _move_in_order(items: list, item: Any, direction: str) -> None:
 
 
 @bp.route("/")
-@admin_required
+@unit_admin_required
 def index():
+    if is_scoped(current_user):
+        # A district's admin has no drive settings: its work starts with its own units.
+        return redirect(url_for("admin.units"))
     drive = standings.active_drive()
     counts = {
         "units": db.session.scalar(select(func.count()).select_from(Unit)),
@@ -130,7 +138,8 @@ def drive_new():
             flash(_("Đã tạo đợt thi đua. Tiếp theo: thêm đợt tuyên truyền, khối và tiêu chí."),
                   "success")
             return redirect(url_for("admin.drive_settings"))
-    return render_template("admin/drive_form.html", form=form, drive=None), _status()
+    return render_template("admin/drive_form.html", form=form, drive=None,
+                           missing_members=[]), _status()
 
 
 @bp.route("/dot-thi-dua/sao-chep", methods=["GET", "POST"])
@@ -217,7 +226,8 @@ def drive_settings():
                 return redirect(url_for("admin.drive_settings"))
             db.session.refresh(drive)
     status = 200 if impact is not None else _status()
-    return render_template("admin/drive_form.html", form=form, drive=drive, impact=impact), status
+    return render_template("admin/drive_form.html", form=form, drive=drive, impact=impact,
+                           missing_members=services.units_missing_members(drive)), status
 
 
 # --- Phases ---------------------------------------------------------------
@@ -281,19 +291,41 @@ def _ordered_blocks() -> list[Block]:
     return list(standings.blocks())
 
 
+def _block_form(block: Block | None) -> BlockForm:
+    form = BlockForm(obj=block)
+    form.organiser_id.choices = [(0, _("— Cấp tỉnh (khối cấp cao nhất) —"))] + \
+        services.unit_choices()
+    if form.organiser_id.data is None:
+        form.organiser_id.data = 0
+    return form
+
+
+def _organiser_error(form: BlockForm, block: Block) -> bool:
+    """The organiser must sit above every unit of the block (nothing is changed otherwise)."""
+    organiser = db.session.get(Unit, form.organiser_id.data) if form.organiser_id.data else None
+    try:
+        check_organiser(block, organiser)
+    except HierarchyError as refused:
+        form.organiser_id.errors.append(refused.message)
+        return True
+    return False
+
+
 @bp.route("/khoi", methods=["GET", "POST"])
 @admin_required
 def blocks():
-    form = BlockForm()
+    form = _block_form(None)
     if form.validate_on_submit():
         code = form.code.data.strip()
         if db.session.scalar(select(Block.id).where(Block.code == code)):
             form.code.errors.append(_("Mã khối đã có."))
         else:
-            block = Block(code=code, name=form.name.data.strip(), position=len(_ordered_blocks()))
+            block = Block(code=code, name=form.name.data.strip(), position=len(_ordered_blocks()),
+                          organiser_id=form.organiser_id.data or None)
             db.session.add(block)
             db.session.flush()
-            audit.record("block.create", block, after={"code": block.code, "name": block.name})
+            audit.record("block.create", block, after={"code": block.code, "name": block.name,
+                                                        "organiser_id": block.organiser_id})
             db.session.commit()
             flash(_("Đã thêm khối «%(name)s».", name=block.name), "success")
             return redirect(url_for("admin.blocks"))
@@ -308,15 +340,19 @@ def blocks():
 @admin_required
 def block_edit(block_id: int):
     block = db.get_or_404(Block, block_id)
-    form = BlockForm(obj=block)
+    form = _block_form(block)
     if form.validate_on_submit():
         code = form.code.data.strip()
         if db.session.scalar(select(Block.id).where(Block.code == code, Block.id != block.id)):
             form.code.errors.append(_("Mã khối đã có."))
+        elif _organiser_error(form, block):
+            pass
         else:
-            before = {"code": block.code, "name": block.name}
+            fields = ("code", "name", "organiser_id")
+            before = _values(block, fields)
             block.code, block.name = code, form.name.data.strip()
-            old, new = audit.changes(before, {"code": block.code, "name": block.name})
+            block.organiser_id = form.organiser_id.data or None
+            old, new = audit.changes(before, _values(block, fields))
             audit.record("block.update", block, before=old, after=new)
             _bump_active()
             db.session.commit()
@@ -472,21 +508,27 @@ def _block_filter() -> int | None:
     return optional_id(request.values.get("block"))
 
 
+def _scope() -> AdminScope:
+    return admin_scope(current_user._get_current_object())
+
+
 def _grid_page(drive: Drive, *, status: int = 200, **context):
     block_id = _block_filter()
+    scope = _scope()
     paste = context.pop("paste", None) or PasteForm()
     paste.criterion_id.choices = [(c.id, f"{c.code} – {c.name}")
                                   for c in services.targeted_criteria(drive)]
     return render_template(
-        "admin/targets.html", drive=drive, block_id=block_id, blocks=_ordered_blocks(),
-        rows=services.target_grid(drive, block_id), criteria=services.targeted_criteria(drive),
+        "admin/targets.html", drive=drive, block_id=block_id, blocks=scope.blocks(),
+        rows=services.target_grid(drive, block_id, scope),
+        criteria=services.targeted_criteria(drive),
         block_targets=services.block_overrides(drive), paste=paste, plain=services.plain_number,
         typed=context.pop("typed", {}), errors=context.pop("errors", {}), **context,
     ), status
 
 
 @bp.route("/chi-tieu", methods=["GET"])
-@admin_required
+@unit_admin_required
 def targets():
     drive = standings.active_drive()
     if drive is None:
@@ -495,16 +537,21 @@ def targets():
 
 
 @bp.route("/chi-tieu", methods=["POST"])
-@admin_required
+@unit_admin_required
 def targets_save():
-    """Save the grid's edited cells: u-<unit>-<criterion> and b-<block>-<criterion> inputs."""
+    """Save the grid's edited cells: u-<unit>-<criterion> and b-<block>-<criterion> inputs.
+
+    A scoped admin's grid holds its own blocks and units only; a cell of anything
+    else is refused as a whole (403), nothing saved.
+    """
     drive = active_drive_or_404()
+    scope = _scope()
     criteria = {c.id: c for c in services.targeted_criteria(drive)}
-    current = services.target_grid(drive, None)
+    current = services.target_grid(drive, None, scope)
     unit_overrides = {(row.unit.id, cell.criterion.id): cell.override
                       for row in current for cell in row.cells}
     units = {row.unit.id: row.unit for row in current}
-    blocks_by_id = {b.id: b for b in _ordered_blocks()}
+    blocks_by_id = {b.id: b for b in scope.blocks()}
     block_overrides = services.block_overrides(drive)
     typed, errors, changes = {}, {}, []
     for name, raw in request.form.items():
@@ -514,6 +561,8 @@ def targets_save():
         kind, owner_id, criterion_id = parts[0], optional_id(parts[1]), optional_id(parts[2])
         criterion = criteria.get(criterion_id)
         owner = (units if kind == "u" else blocks_by_id).get(owner_id)
+        if owner is None and not scope.is_full:
+            scope.require(False)
         if criterion is None or owner is None:
             abort(400)
         typed[name] = raw
@@ -553,7 +602,7 @@ def _target_key(kind: str, owner: Unit | Block, criterion: Criterion) -> str:
 
 
 @bp.route("/chi-tieu/dan-cot", methods=["POST"])
-@admin_required
+@unit_admin_required
 def targets_paste():
     """Paste a spreadsheet column: one value per line, applied down the grid's unit order."""
     drive = active_drive_or_404()
@@ -562,13 +611,14 @@ def targets_paste():
     if not form.validate_on_submit():
         return _grid_page(drive, status=400, paste=form)
     criterion = db.session.get(Criterion, form.criterion_id.data)
-    units = services.grid_units(_block_filter())
+    scope = _scope()
+    units = services.grid_units(_block_filter(), scope)
     lines = form.values.data.replace("\r\n", "\n").rstrip("\n").split("\n")
     problems, planned = [], []
     if len(lines) > len(units):
         problems.append(_("Có %(lines)s dòng nhưng bảng chỉ có %(units)s đơn vị.",
                           lines=len(lines), units=len(units)))
-    current = {row.unit.id: row for row in services.target_grid(drive, _block_filter())}
+    current = {row.unit.id: row for row in services.target_grid(drive, _block_filter(), scope)}
     index = [i for i, c in enumerate(services.targeted_criteria(drive)) if c.id == criterion.id][0]
     for number, (line, unit) in enumerate(zip(lines, units, strict=False), start=1):
         if not line.strip():

@@ -6,8 +6,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
-    DateField,
-    DateTimeLocalField,
     DecimalField,
     IntegerField,
     SelectField,
@@ -26,26 +24,26 @@ from wtforms.validators import (
 
 # WTForms' own field messages (a bad date, a bad choice) in the reader's language.
 from competition import clock
-from competition.entries.forms import VietnameseForm
-from competition.models import Role, UnitKind
+from competition.audit_words import KIND_WORDS
+from competition.entries.forms import DayField, MomentField, VietnameseForm
+from competition.models import Role
 from competition.notifications.addresses import clean_email
-from competition.scoring import Measure
+from competition.public.labels import RANK_BY_LABELS as RANK_BY_NAMES
+from competition.scoring import ROLLUP_MEASURES, Measure, RankBy
 
 
-class VietnamTimeField(DateTimeLocalField):
-    """A date and time typed on the Vietnam clock, kept as an aware UTC moment.
+class VietnamTimeField(MomentField):
+    """A date and time typed on the Vietnam clock as dd/mm/yyyy HH:MM, kept as an aware UTC moment.
 
-    The browser's `datetime-local` input has no zone: what the admin types is
-    read as Vietnam time (`clock.from_local`) and shown back the same way.
+    What the admin types has no zone: it is read as Vietnam time
+    (`clock.from_local`) and shown back the same way, day first whatever the
+    browser's language.
     """
-
-    def __init__(self, label=None, validators=None, **kwargs) -> None:
-        super().__init__(label, validators, format="%Y-%m-%dT%H:%M", **kwargs)
 
     def _value(self) -> str:
         if self.raw_data:
             return " ".join(self.raw_data)
-        return clock.local(self.data).strftime("%Y-%m-%dT%H:%M") if self.data else ""
+        return clock.local(self.data).strftime("%d/%m/%Y %H:%M") if self.data else ""
 
     def process_formdata(self, valuelist) -> None:
         super().process_formdata(valuelist)
@@ -64,13 +62,7 @@ MEASURE_NAMES = {
     Measure.PENALTY: _l("Trừ điểm khi vi phạm"),
     Measure.ON_TIME: _l("Báo cáo tháng đúng hạn"),
 }
-KIND_NAMES = {
-    UnitKind.LDLD_TINH: _l("LĐLĐ tỉnh"),
-    UnitKind.LDLD_HUYEN: _l("LĐLĐ huyện, thành phố"),
-    UnitKind.CONG_DOAN_NGANH: _l("Công đoàn ngành"),
-    UnitKind.CONG_DOAN_VIEN_CHUC: _l("Công đoàn Viên chức"),
-    UnitKind.CDCS: _l("Công đoàn cơ sở"),
-}
+KIND_NAMES = KIND_WORDS
 ROLE_NAMES = {
     Role.ADMIN: _l("Quản trị viên"),
     Role.JUDGE: _l("Thành viên tổ thẩm định"),
@@ -93,10 +85,10 @@ class DriveForm(VietnameseForm):
     title = TextAreaField(_l("Tên đợt thi đua"), validators=[*_required(), Length(max=500)])
     issuer = StringField(_l("Cơ quan ban hành"), validators=[*_required(), Length(max=200)])
     place = StringField(_l("Địa danh"), validators=[*_required(), Length(max=100)], default="Cao Bằng")
-    issued_on = DateField(_l("Ngày ban hành"), validators=[Optional()])
-    starts_on = DateField(_l("Ngày bắt đầu"), validators=_required())
-    ends_on = DateField(_l("Ngày kết thúc"), validators=_required())
-    election_day = DateField(_l("Ngày bầu cử"), validators=[Optional()])
+    issued_on = DayField(_l("Ngày ban hành"), validators=[Optional()])
+    starts_on = DayField(_l("Ngày bắt đầu"), validators=_required())
+    ends_on = DayField(_l("Ngày kết thúc"), validators=_required())
+    election_day = DayField(_l("Ngày bầu cử"), validators=[Optional()])
     freeze_at = VietnamTimeField(_l("Thời điểm chốt bảng xếp hạng"), validators=[Optional()])
     submissions_close_at = VietnamTimeField(
         _l("Hạn cuối gửi kết quả"), validators=[Optional()]
@@ -123,6 +115,15 @@ class DriveForm(VietnameseForm):
         _l("Ngưỡng Hoàn thành (%)"), default=50,
         validators=[InputRequired(REQUIRED), NumberRange(0, 100, _l("Ngưỡng phải từ 0 đến 100."))],
     )
+    rank_by = SelectField(_l("Xếp hạng theo"), choices=list(RANK_BY_NAMES.items()),
+                          default=RankBy.TOTAL)
+    signer_title = TextAreaField(
+        _l("Chức danh người ký báo cáo tổng hợp"), default="TM. BAN THƯỜNG VỤ\nCHỦ TỊCH",
+        validators=[*_required(), Length(max=200)],
+    )
+    signer_name = StringField(_l("Họ và tên người ký"), validators=[Length(max=200)])
+    archive_note = StringField(_l("Nơi lưu (dòng «Lưu:»)"), default="VT, Ban TGNC",
+                               validators=[*_required(), Length(max=200)])
 
     def validate_ends_on(self, field) -> None:
         if self.starts_on.data and field.data and field.data < self.starts_on.data:
@@ -153,8 +154,8 @@ class PhaseForm(VietnameseForm):
     code = StringField(_l("Mã đợt"), validators=[*_required(), Length(max=32), CODE])
     name = StringField(_l("Tên đợt"), validators=[*_required(), Length(max=200)])
     description = TextAreaField(_l("Nội dung tuyên truyền"), validators=[Length(max=2000)])
-    starts_on = DateField(_l("Từ ngày"), validators=_required())
-    ends_on = DateField(_l("Đến ngày"), validators=_required())
+    starts_on = DayField(_l("Từ ngày"), validators=_required())
+    ends_on = DayField(_l("Đến ngày"), validators=_required())
 
     def validate_ends_on(self, field) -> None:
         if self.starts_on.data and field.data and field.data < self.starts_on.data:
@@ -164,6 +165,8 @@ class PhaseForm(VietnameseForm):
 class BlockForm(VietnameseForm):
     code = StringField(_l("Mã khối"), validators=[*_required(), Length(max=32), CODE])
     name = StringField(_l("Tên khối"), validators=[*_required(), Length(max=200)])
+    organiser_id = SelectField(_l("Đơn vị tổ chức (hội đồng xếp hạng khối)"), coerce=int,
+                               default=0)
 
 
 class CriterionForm(VietnameseForm):
@@ -189,6 +192,14 @@ class CriterionForm(VietnameseForm):
         validators=[Optional(), NumberRange(0, None, _l("Điểm trừ không được âm."))],
     )
     is_propaganda = BooleanField(_l("Tiêu chí tuyên truyền (cần đợt và kênh tuyên truyền)"))
+    rollup = BooleanField(_l("Cộng dồn từ đơn vị cấp dưới (kết quả đã xác nhận của mọi đơn vị "
+                             "cấp dưới được tính cho đơn vị cấp trên)"))
+
+    def validate_rollup(self, field) -> None:
+        if field.data and self.measure.data not in ROLLUP_MEASURES:
+            raise ValidationError(_l("Chỉ tiêu chí đếm, tỷ lệ phần trăm hoặc có/không mới cộng dồn được "
+                                     "từ cấp dưới (không áp dụng cho tiêu chí chấm điểm, trừ "
+                                     "điểm hay báo cáo đúng hạn)."))
 
     def validate_is_propaganda(self, field) -> None:
         if field.data and self.measure.data != Measure.COUNT:
@@ -205,6 +216,7 @@ class UnitForm(VietnameseForm):
         _l("Số đoàn viên"),
         validators=[Optional(), NumberRange(0, 10_000_000, _l("Số đoàn viên không hợp lệ."))],
     )
+    place = StringField(_l("Địa danh trên văn bản"), validators=[Length(max=100)])
     active = BooleanField(_l("Đang hoạt động"), default=True)
 
 
@@ -219,6 +231,7 @@ class UserForm(VietnameseForm):
     email = StringField(_l("Email (để nhận thông báo)"), validators=[Length(max=254)])
     role = SelectField(_l("Vai trò"), choices=list(ROLE_NAMES.items()))
     unit_id = SelectField(_l("Đơn vị"), coerce=int)
+    council_id = SelectField(_l("Hội đồng thi đua (cấp tổ chức)"), coerce=int, default=0)
     active = BooleanField(_l("Đang hoạt động"), default=True)
     must_change_password = BooleanField(_l("Buộc đổi mật khẩu ở lần đăng nhập tới"), default=True)
 

@@ -16,11 +16,51 @@ from decimal import Decimal
 from pathlib import Path
 
 from flask import current_app, session
-from sqlalchemy import func, select
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, func, or_, select
 
 from competition import scoring, standings
+from competition.admin.scope import AdminScope
 from competition.extensions import db
-from competition.models import Assessment, Block, Criterion, Drive, Entry, Target, Unit
+from competition.hierarchy import lower_organisers
+from competition.models import (
+    Assessment,
+    Block,
+    Criterion,
+    Drive,
+    Entry,
+    Role,
+    Target,
+    Unit,
+    User,
+)
+
+# --- Units the percent criteria cannot score ------------------------------
+
+
+def units_missing_members(drive: Drive) -> list[Unit]:
+    """Ranked units without a member count, when the drive has a percent criterion.
+
+    Such a unit is not scored on the percent criteria (their points leave its
+    maximum too), so its total is out of fewer points than its neighbours':
+    the admin is warned on the units page and the drive page to fill the count
+    or to rank the drive by percent.
+    """
+    has_percent = db.session.scalar(
+        select(func.count()).select_from(Criterion).where(
+            Criterion.drive_id == drive.id, Criterion.measure == scoring.Measure.PERCENT,
+            Criterion.retired.is_(False),
+        )
+    )
+    if not has_percent:
+        return []
+    return list(db.session.scalars(
+        select(Unit).where(
+            Unit.active.is_(True), Unit.block_id.is_not(None),
+            (Unit.member_count.is_(None)) | (Unit.member_count == 0),
+        ).order_by(Unit.name)
+    ))
+
 
 # --- Score-impact preview -------------------------------------------------
 
@@ -117,24 +157,31 @@ def targeted_criteria(drive: Drive) -> list[Criterion]:
     return [c for c in standings.scored_criteria(drive) if c.measure in TARGETED]
 
 
-def grid_units(block_id: int | None) -> list[Unit]:
-    """Scored units in the grid's order (block, then name): the order a pasted column follows."""
+def grid_units(block_id: int | None, scope: AdminScope | None = None) -> list[Unit]:
+    """Scored units in the grid's order (block, then name): the order a pasted column follows.
+
+    A scoped admin's grid holds only the units of the blocks its organiser ranks.
+    """
     query = (
         select(Unit).join(Block, Unit.block_id == Block.id).where(Unit.active.is_(True))
         .order_by(Block.position, Block.id, Unit.name, Unit.id)
     )
     if block_id:
         query = query.where(Unit.block_id == block_id)
+    if scope is not None and not scope.is_full:
+        query = query.where(Unit.block_id.in_([b.id for b in scope.blocks()]))
     return list(db.session.scalars(query))
 
 
-def target_grid(drive: Drive, block_id: int | None) -> list[TargetRow]:
+def target_grid(
+    drive: Drive, block_id: int | None, scope: AdminScope | None = None
+) -> list[TargetRow]:
     """Every unit × targeted criterion with its effective target and where it comes from."""
     data = standings.scoring_input(drive)
     rules = {r.code: r for r in data.criteria}
     criteria = targeted_criteria(drive)
     rows = []
-    for unit in grid_units(block_id):
+    for unit in grid_units(block_id, scope):
         facts = scoring.UnitFacts(unit.code, unit.name, unit.block.code, unit.member_count)
         cells = []
         for criterion in criteria:
@@ -177,9 +224,17 @@ def descendants(unit: Unit) -> set[int]:
     return found
 
 
-def unit_tree() -> tuple[list[Unit], dict[int, list[Unit]]]:
-    """Root units and each unit's children, both in name order."""
-    units = db.session.scalars(select(Unit).order_by(Unit.name, Unit.id)).all()
+def all_blocks() -> list[Block]:
+    return list(standings.blocks())
+
+
+def unit_tree(within: frozenset[int] | None = None) -> tuple[list[Unit], dict[int, list[Unit]]]:
+    """Root units and each unit's children, both in name order; only `within` if given
+    (a scoped admin's units: its organiser's children are then the roots)."""
+    query = select(Unit).order_by(Unit.name, Unit.id)
+    if within is not None:
+        query = query.where(Unit.id.in_(within))
+    units = db.session.scalars(query).all()
     children: dict[int, list[Unit]] = {}
     roots = []
     ids = {u.id for u in units}
@@ -191,9 +246,15 @@ def unit_tree() -> tuple[list[Unit], dict[int, list[Unit]]]:
     return roots, children
 
 
-def unit_choices(exclude: set[int] = frozenset()) -> list[tuple[int, str]]:
-    """Units for a select, indented by depth, without the excluded ones."""
-    roots, children = unit_tree()
+def unit_choices(
+    exclude: set[int] = frozenset(), within: AdminScope | None = None
+) -> list[tuple[int, str]]:
+    """Units for a select, indented by depth, without the excluded ones; for a scoped
+    admin, its organiser and the units under it."""
+    if within is not None and not within.is_full:
+        roots, children = unit_tree(within.unit_ids | {within.council.id})
+    else:
+        roots, children = unit_tree()
     choices: list[tuple[int, str]] = []
 
     def walk(unit: Unit, depth: int) -> None:
@@ -206,6 +267,25 @@ def unit_choices(exclude: set[int] = frozenset()) -> list[tuple[int, str]]:
     for root in roots:
         walk(root, 0)
     return choices
+
+
+def council_choices(scope: AdminScope) -> list[tuple[int, str]]:
+    """Councils an account may sit on: the province's (none) or an organiser of a block."""
+    if not scope.is_full:
+        return [(scope.council.id, scope.council.name)]
+    organisers = lower_organisers()
+    return [(0, str(_l("— Hội đồng cấp tỉnh —")))] + [(u.id, u.name) for u in organisers]
+
+
+def users_within(scope: AdminScope) -> Select:
+    """The accounts an admin manages: all, or its units' reporters and its council's judges."""
+    query = select(User)
+    if scope.is_full:
+        return query
+    return query.where(or_(
+        (User.role == Role.UNIT) & User.unit_id.in_(scope.unit_ids),
+        (User.role == Role.JUDGE) & (User.council_id == scope.council.id),
+    ))
 
 
 # --- Criteria -------------------------------------------------------------

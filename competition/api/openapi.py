@@ -48,6 +48,8 @@ SCHEMAS: dict[str, Any] = {
             "standings_version": {"type": ["integer", "null"],
                                   "description": "Counter of the live board; null from the freeze "
                                                  "on, when the numbers are held."},
+            "rank_by": {"type": "string", "enum": ["total", "percent"],
+                        "description": "what a block is ranked on first"},
             "result": {"type": ["object", "null"],
                        "description": "The official result in force (number, sha256, "
                                       "published_at), or null."},

@@ -30,6 +30,7 @@ from competition.public.views import declared_standing
 from competition.results import current_snapshot, snapshots
 
 PLACES = Decimal("0.0001")
+CENT = Decimal("0.01")
 
 
 def decimal(value: Decimal | None, places: Decimal | None = None) -> str | None:
@@ -39,6 +40,11 @@ def decimal(value: Decimal | None, places: Decimal | None = None) -> str | None:
     if places is not None:
         value = value.quantize(places, rounding=ROUND_HALF_UP)
     return str(value)
+
+
+def points(value: Decimal | None) -> str | None:
+    """A point value or a percent, always with two decimals ("0.00", never "0")."""
+    return decimal(value, CENT)
 
 
 def moment(value: datetime | date | None) -> str | None:
@@ -64,6 +70,7 @@ def drive_json(drive: Drive) -> dict:
         "freeze_at": moment(drive.freeze_at),
         "published_at": moment(drive.published_at),
         "frozen": view.frozen,
+        "rank_by": drive.rank_by,
         "as_of": moment(history.moment_of(view.cutoff)),
         # The live board's counter; null from the freeze on, when what the API shows is
         # held (it moves only through appeals, listed in the change log; ETags still change).
@@ -89,8 +96,8 @@ def criterion_json(score: scoring.CriterionScore) -> dict:
         "achieved": decimal(score.achieved, PLACES),
         "target": decimal(score.target),
         "ratio": decimal(score.ratio, PLACES),
-        "points": decimal(score.points),
-        "max_points": decimal(score.max_points),
+        "points": points(score.points),
+        "max_points": points(score.max_points),
         "applicable": score.applicable,
         "at_target": score.at_target,
     }
@@ -101,9 +108,9 @@ def standing_json(row: scoring.Standing, slug: str) -> dict:
         "rank": row.rank,
         "unit": {"code": row.unit.code, "name": row.unit.name,
                  "url": url_for("public.unit", slug=slug, _external=True)},
-        "total": decimal(row.total),
-        "max_total": decimal(row.max_total),
-        "percent": decimal(row.percent),
+        "total": points(row.total),
+        "max_total": points(row.max_total),
+        "percent": points(row.percent),
         "classification": row.classification.value,
         "classification_label": str(CLASSIFICATION_LABELS[row.classification]),
         "criteria_met": row.criteria_at_target,
@@ -127,7 +134,7 @@ def leaderboard():
         "drive": drive_json(drive),
         "criteria": [
             {"code": c.code, "name": c.name, "measure": c.measure, "unit_label": c.unit_label,
-             "max_points": decimal(c.max_points)}
+             "max_points": points(c.max_points)}
             for c in standings.scored_criteria(drive)
         ],
         "blocks": [
@@ -156,9 +163,9 @@ def unit(code: str):
         "block": {"code": found.block.code, "name": found.block.name},
         "parent": {"code": found.parent.code, "name": found.parent.name} if found.parent else None,
         "standing": standing_json(standing, found.slug),
-        "declared": {"total": decimal(declared.total), "percent": decimal(declared.percent),
+        "declared": {"total": points(declared.total), "percent": points(declared.percent),
                      "criteria": [criterion_json(s) for s in declared.scores]},
-        "history": [{"date": moment(day), "total": decimal(total)}
+        "history": [{"date": moment(day), "total": points(total)}
                     for day, total in zip(series.days, series.of(code), strict=True)],
         "propaganda": [
             {"phase": phase, "phase_name": phases.get(phase), "channel": channel,

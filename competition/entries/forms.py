@@ -15,7 +15,9 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields import DateTimeField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import TextInput
 
 from competition.entry_rules import MAX_QUANTITY
 
@@ -35,7 +37,11 @@ class VietnameseMessages:
 
     MESSAGES = {
         "Not a valid integer value.": _l("Hãy nhập một số nguyên."),
-        "Not a valid date value.": _l("Ngày không hợp lệ."),
+        "Not a valid date value.": _l(
+            "Ngày không hợp lệ: hãy nhập theo dạng ngày/tháng/năm, ví dụ 03/05/2021."),
+        "Not a valid datetime value.": _l(
+            "Thời điểm không hợp lệ: hãy nhập theo dạng ngày/tháng/năm giờ:phút, "
+            "ví dụ 30/06/2021 17:00."),
         "Not a valid choice.": _l("Lựa chọn không hợp lệ."),
         "Not a valid decimal value.": _l("Hãy nhập một số."),
         "Not a valid float value.": _l("Hãy nhập một số."),
@@ -46,6 +52,34 @@ class VietnameseMessages:
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return self.gettext(singular if n == 1 else plural)
+
+
+DAY_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+MOMENT_FORMATS = ["%d/%m/%Y %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+
+
+class DayField(DateField):
+    """A date typed as dd/mm/yyyy whatever the browser's language.
+
+    A text box, not the browser's date picker (an English browser shows that
+    one as mm/dd/yyyy); ISO yyyy-mm-dd is accepted too, for scripts and
+    pasted values. It shows dd/mm/yyyy back.
+    """
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, **kwargs) -> None:
+        kwargs.setdefault("render_kw", {"placeholder": "dd/mm/yyyy", "inputmode": "numeric",
+                                        "autocomplete": "off"})
+        super().__init__(label, validators, format=DAY_FORMATS, **kwargs)
+
+
+class MomentField(DateTimeField):
+    """A moment typed as dd/mm/yyyy HH:MM (24 hours), whatever the browser's language."""
+
+    def __init__(self, label=None, validators=None, **kwargs) -> None:
+        kwargs.setdefault("render_kw", {"placeholder": "dd/mm/yyyy HH:MM", "autocomplete": "off"})
+        super().__init__(label, validators, format=MOMENT_FORMATS, **kwargs)
 
 
 class VietnameseForm(FlaskForm):
@@ -61,7 +95,7 @@ class EntryForm(VietnameseForm):
 
     criterion = SelectField(_l("Tiêu chí"), coerce=optional_int,
                             validators=[InputRequired(_l("Hãy chọn tiêu chí."))])
-    activity_date = DateField(_l("Ngày hoạt động"),
+    activity_date = DayField(_l("Ngày hoạt động"),
                               validators=[InputRequired(_l("Hãy nhập ngày hoạt động (ngày/tháng/năm)."))])
     quantity = IntegerField(
         _l("Số lượng"),

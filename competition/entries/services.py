@@ -46,6 +46,7 @@ TRANSITION_MESSAGES = {
     "conflict_of_interest": _l("Bạn không được thẩm định kết quả của đơn vị mình hoặc đơn vị "
                                "cấp dưới."),
     "forbidden": _l("Bạn không có quyền thực hiện thao tác này."),
+    "out_of_council": _l("Đơn vị này do hội đồng thi đua cấp khác thẩm định; bạn chỉ được xem."),
     "staff_only": _l("Kết quả này thuộc tiêu chí do tổ thẩm định ghi nhận (trừ điểm); đơn vị "
                      "không được sửa, xóa hay gửi lại."),
     "results_published": lock.MESSAGE,

@@ -13,6 +13,7 @@ from sqlalchemy import Select, func, select
 from competition import audit, standings
 from competition.clock import now
 from competition.extensions import db
+from competition.hierarchy import council_where, subtree_ids, user_council
 from competition.models import (
     Assessment,
     Block,
@@ -24,7 +25,7 @@ from competition.models import (
     Unit,
     User,
 )
-from competition.permissions import can_judge
+from competition.permissions import can_judge, is_full_admin, refusal_reason
 from competition.results import calendar
 from competition.scoring import Measure
 from competition.security import optional_id
@@ -44,13 +45,28 @@ def _names(model: Any, ids: list[int], label: Any) -> dict[int, str]:
     return {row.id: label(row) for row in rows}
 
 
-def queue_query(drive: Drive) -> Select:
-    return (
+def queue_query(drive: Drive, judge: User | None = None, below: bool = False) -> Select:
+    """Entries waiting for a decision: those `judge`'s council verifies, or with `below`
+    those of the units under it that lower councils verify (shown read-only).
+
+    A full admin's queue holds every entry; without a judge, the whole drive's.
+    """
+    query = (
         select(Entry)
         .join(Unit, Entry.unit_id == Unit.id)
         .join(Criterion, Entry.criterion_id == Criterion.id)
         .where(Entry.status == EntryStatus.SUBMITTED, Criterion.drive_id == drive.id)
     )
+    if judge is None or (is_full_admin(judge) and not below):
+        return query
+    council = user_council(judge)
+    ranked_here = Unit.block_id.in_(select(Block.id).where(council_where(council)))
+    if not below:
+        return query.where(ranked_here)
+    query = query.where(~ranked_here | Unit.block_id.is_(None))
+    if council is not None:
+        query = query.where(Unit.id.in_(subtree_ids(council, include_self=False)))
+    return query
 
 
 def _filtered(query: Select, chosen: Mapping[str, int | None], skip: str = "") -> Select:
@@ -67,10 +83,12 @@ class FacetValue:
     count: int
 
 
-def queue(drive: Drive, chosen: Mapping[str, int | None]) -> tuple[Select, dict[str, list]]:
+def queue(
+    drive: Drive, chosen: Mapping[str, int | None], judge: User | None = None, below: bool = False
+) -> tuple[Select, dict[str, list]]:
     """The filtered queue (oldest submission first) and, for every filter, its values with
     how many entries each would show given the other filters."""
-    base = queue_query(drive)
+    base = queue_query(drive, judge, below)
     facets: dict[str, list[FacetValue]] = {}
     for name, (column, label) in FACETS.items():
         counts = db.session.execute(
@@ -152,8 +170,10 @@ def assess(
             errors[key] = str(_l("Ô chấm điểm không hợp lệ."))
             continue
         if not can_judge(judge, unit):
-            raise GridError({key: str(_l("Bạn không được chấm điểm đơn vị mình hoặc đơn vị "
-                                         "cấp dưới."))}, 403)
+            refused = (_l("Đơn vị này do hội đồng thi đua cấp khác chấm điểm.")
+                       if refusal_reason(judge, unit) == "out_of_council"
+                       else _l("Bạn không được chấm điểm đơn vị mình hoặc đơn vị cấp dưới."))
+            raise GridError({key: str(refused)}, 403)
         points = parse_points(raw)
         comment = form.get(f"comment-{unit.id}-{criterion.id}", "").strip()
         if points is None or not 0 <= points <= criterion.max_points or points != round(points, 2):

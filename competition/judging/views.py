@@ -17,7 +17,7 @@ from competition.judging import bp
 from competition.judging import services as svc
 from competition.judging.forms import DecisionForm, GridForm
 from competition.models import AppealStatus, Block, Entry, Unit, User
-from competition.permissions import can_judge
+from competition.permissions import can_judge, can_see_unit, council_blocks, refusal_reason
 from competition.results import appeals
 from competition.security import database_id
 
@@ -50,13 +50,14 @@ def _entry(entry_id: int) -> Entry:
 def queue():
     drive = standings.require_active_drive()
     chosen = {name: request.args.get(name, type=database_id) for name in svc.FACETS}
-    query, facets = svc.queue(drive, chosen)
+    below = request.args.get("cap-duoi") == "1"
+    query, facets = svc.queue(drive, chosen, _me(), below)
     page = db.paginate(query, page=request.args.get("page", 1, type=database_id),
                        per_page=current_app.config["ENTRIES_PER_PAGE"], error_out=False)
     allowed = {entry.id: can_judge(current_user, entry.unit) for entry in page.items}
     waiting = [a for a in appeals.open_first(drive.id) if a.status == AppealStatus.OPEN]
     return render_template("judging/queue.html", page=page, facets=facets, chosen=chosen,
-                           allowed=allowed, bulk=VersionForm(), appeals=waiting)
+                           allowed=allowed, bulk=VersionForm(), appeals=waiting, below=below)
 
 
 def _render_entry(entry: Entry, forms: dict[str, DecisionForm] | None = None,
@@ -74,7 +75,10 @@ def _render_entry(entry: Entry, forms: dict[str, DecisionForm] | None = None,
 @bp.route("/ket-qua/<int:entry_id>")
 @staff_required
 def entry(entry_id: int):
-    return _render_entry(_entry(entry_id))
+    found = _entry(entry_id)
+    if not can_see_unit(current_user, found.unit):
+        abort(403, _("Kết quả này thuộc đơn vị ngoài phạm vi hội đồng của bạn."))
+    return _render_entry(found)
 
 
 @bp.route("/ket-qua/<int:entry_id>/<action>", methods=["POST"])
@@ -152,13 +156,13 @@ def verify_many():
 def assessments():
     """The unit × judged-criterion grid of one block; each judge edits only their own points."""
     drive = standings.require_active_drive()
-    blocks = standings.blocks()
+    blocks = council_blocks(_me())
     block_code = request.args.get("block") or (blocks[0].code if blocks else "")
     block = next((b for b in blocks if b.code == block_code), None)
     criteria = svc.judged_criteria(drive)
     units = db.session.scalars(
-        select(Unit).join(Block).where(Block.code == block_code, Unit.active.is_(True))
-        .order_by(Unit.name)
+        select(Unit).join(Block, Unit.block_id == Block.id)
+        .where(Block.code == block_code, Unit.active.is_(True)).order_by(Unit.name)
     ).all() if block else []
     form = GridForm()
     errors: dict[str, str] = {}
@@ -223,7 +227,7 @@ def penalty():
     checked = entry_services.form_is_valid(form, drive)
     unit = db.session.get(Unit, form.unit.data) if form.unit.data else None
     if unit is not None and not can_judge(judge, unit):
-        abort(403, entry_services.TRANSITION_MESSAGES["conflict_of_interest"])
+        abort(403, entry_services.TRANSITION_MESSAGES[refusal_reason(judge, unit)])
     if checked.status != 200:
         return page(checked.status)
     new = Entry(unit=unit)

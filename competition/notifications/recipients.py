@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from competition.extensions import db
 from competition.models import Role, Unit, User
-from competition.permissions import is_conflicted
+from competition.permissions import can_judge
 
 
 def reporters_of(unit: Unit) -> list[User]:
@@ -49,8 +49,9 @@ def admins() -> list[User]:
 
 
 def judge_sees_unit(judge: User, unit: Unit) -> bool:
-    """Whether `unit`'s entries are this judge's business: in scope and not conflicted."""
-    return judge.is_judge and judge.active and not is_conflicted(judge, unit)
+    """Whether `unit`'s entries are this judge's business: in its council's blocks and not
+    conflicted (the same rule that lets the judge act on them)."""
+    return judge.is_judge and judge.active and can_judge(judge, unit)
 
 
 def judges_in_scope(unit: Unit, *, excluding: User | None = None) -> list[User]:

@@ -21,6 +21,7 @@ navigation.register("public.leaderboard", _l("Bảng xếp hạng"), order=1)
 navigation.register("public.propaganda", _l("Tuyên truyền"), order=2)
 navigation.register("public.changes", _l("Nhật ký xếp hạng"), order=3)
 navigation.register("public.results", _l("Kết quả chính thức"), order=4)
+navigation.register("public.rules_page", _l("Thể lệ"), order=5)
 
 ARCHIVE_PREFIX = "/dot/<drive_slug>"
 

@@ -20,6 +20,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 from competition import standings
 from competition.cache import cached
 from competition.extensions import db
+from competition.formatting import parse_day
 from competition.models import (
     Channel,
     Criterion,
@@ -77,7 +78,7 @@ def _day(value: str) -> date | None | str:
     if value == "":
         return None
     try:
-        return date.fromisoformat(value)
+        return parse_day(value)
     except ValueError:
         return "error"
 
@@ -99,7 +100,7 @@ def parse_filter(
     for name, attribute in (("from", "date_from"), ("to", "date_to")):
         value = _day(args.get(name, "").strip())
         if value == "error":
-            chosen.errors[name] = _("Ngày phải có dạng năm-tháng-ngày, ví dụ 2021-04-30.")
+            chosen.errors[name] = _("Ngày phải có dạng ngày/tháng/năm, ví dụ 30/04/2021.")
         else:
             setattr(chosen, attribute, value)
     if chosen.date_from and chosen.date_to and chosen.date_from > chosen.date_to:

@@ -13,7 +13,7 @@ from flask import abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from competition import clock, history, standings, tables
+from competition import clock, hierarchy, history, standings, tables
 from competition.cache import cached
 from competition.clock import today
 from competition.commendation import official
@@ -21,7 +21,7 @@ from competition.entry_rules import CHANNEL_NAMES
 from competition.extensions import db
 from competition.imports import slugify
 from competition.models import Unit
-from competition.public import charts, queries, route
+from competition.public import charts, queries, route, rules
 from competition.public.freshness import conditional, current_drive, current_perspective
 from competition.public.labels import CLASSIFICATION_LABELS
 from competition.reports.docx import docx_bytes
@@ -67,7 +67,7 @@ def _common(drive) -> dict:
         ),
         "moment": history.moment_of(view_point.cutoff),
         "drives": queries.drives_on_record(),
-        "result": public_record(drive),
+        "official_record": public_record(drive),
     }
 
 
@@ -78,7 +78,8 @@ def index():
     if drive is None:
         return render_template("public/empty.html")
     view = current_perspective()
-    board = view.board()
+    top = set(top_block_codes())
+    board = {code: rows for code, rows in view.board().items() if code in top}
     context = _common(drive)
     channels = queries.by_channel(drive, view.cutoff)
     top_charts = {
@@ -99,12 +100,34 @@ def index():
     )
 
 
+def _common_blocks() -> dict:
+    return {b.code: b for b in standings.blocks()}
+
+
+def top_block_codes() -> list[str]:
+    """The province's own boards (its blocks with ranked units): the leaderboard's tabs.
+
+    A district's or sector's board is reached from its unit page and from the
+    list of lower boards, so a national tree of a thousand blocks keeps its tabs short.
+    """
+    lower = hierarchy.lower_block_ids()
+    blocks = _common_blocks()
+    return [code for code in standings.ranked_blocks() if blocks[code].id not in lower]
+
+
+def lower_boards() -> list:
+    """Blocks organised by districts and sector unions (with ranked units), in block order."""
+    present = set(standings.ranked_blocks())
+    lower = hierarchy.lower_block_ids()
+    return [b for b in standings.blocks() if b.code in present and b.id in lower]
+
+
 def _block_rows(block_code: str | None):
     """The block asked for (else the first) and its ranked rows; only that block is scored."""
     codes = standings.ranked_blocks()
     if not codes:
         abort(404)
-    block_code = block_code or codes[0]
+    block_code = block_code or (top_block_codes() or codes)[0]
     if block_code not in codes:
         abort(404)
     return block_code, current_perspective().board(block_code)[block_code]
@@ -151,11 +174,14 @@ def leaderboard(block_code: str | None = None):
     series = history.points_over_time(drive, view.cutoff, top_rows)
     top = [r.unit for r in top_rows]
     chosen = {name: value for name, value in (("parent", parent), ("q", search)) if value}
+    block = _common_blocks()[block_code]
     return render_template(
         "public/leaderboard.html",
         **_common(drive),
         block_code=block_code,
-        block_codes=standings.ranked_blocks(),
+        block_codes=top_block_codes(),
+        organiser=block.organiser if block.id in hierarchy.lower_block_ids() else None,
+        lower_boards=lower_boards(),
         block_size=len(rows),
         page=page,
         units=units,
@@ -234,8 +260,11 @@ def unit(slug: str):
     series = history.points_over_time(drive, view.cutoff, [standing])
     entries = queries.unit_entries(drive, unit, view.cutoff, _page_number(), UNIT_ENTRIES_PER_PAGE)
     propaganda = queries.unit_propaganda(drive, unit, view.cutoff)
+    facts, explanations = rules.unit_explanations(drive, unit.code, view.cutoff)
     return render_template(
         "public/unit.html",
+        facts=facts,
+        explanations=explanations,
         **_common(drive),
         unit=unit,
         standing=standing,
@@ -248,6 +277,20 @@ def unit(slug: str):
         propaganda={(p, c): (n, q) for p, c, n, q in propaganda},
         used_channels=[c for c in CHANNEL_NAMES if any(ch == c for _p, ch, _n, _q in propaganda)],
         page_link=lambda n: url_for("public.unit", slug=slug, page=n),
+        organised=hierarchy.blocks_of(unit),
+    )
+
+
+@route("/the-le")
+@conditional()
+def rules_page():
+    """"Thể lệ và cách tính điểm": the drive's rules, generated from its data."""
+    drive = _drive_or_empty()
+    return render_template(
+        "public/rules.html",
+        **_common(drive),
+        criteria=rules.drive_rules(drive),
+        ranked_blocks=[b for b in standings.blocks() if b.code in standings.ranked_blocks()],
     )
 
 

@@ -17,7 +17,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from competition import clock
-from competition.models import Unit, UnitKind, User
+from competition.models import Drive, Unit, UnitKind
+from competition.public.labels import CLASSIFICATION_LABELS
+from competition.quantities import quantity_label, share_of_members
 from competition.reports.services import (
     CriterionRow,
     FilingStatus,
@@ -26,7 +28,7 @@ from competition.reports.services import (
     UnitMonth,
     total_row,
 )
-from competition.scoring import Measure
+from competition.scoring import Measure, RankBy, Standing
 
 Value = str | int | Decimal | None
 
@@ -189,9 +191,7 @@ def propaganda_table(caption: str, sheet: str, label: str, rows: list[Propaganda
 
 
 def _measure_label(row: CriterionRow) -> str:
-    if row.criterion.measure == Measure.PERCENT:
-        return _("người")
-    return row.criterion.unit_label
+    return quantity_label(row.criterion.measure, row.criterion.unit_label)
 
 
 def _target_text(row: CriterionRow) -> Value:
@@ -229,6 +229,17 @@ def criteria_table(caption: str, sheet: str, rows: list[CriterionRow],
         ),
         rows=body, widths_mm=widths, label_columns=3,
     )
+
+
+def _member_shares(figures: UnitMonth) -> list[str]:
+    """Each percent criterion in people and as a share of members, as the table cannot say it:
+    "Tham gia cuộc thi … (PL): 418 người = 27,9 % đoàn viên, chỉ tiêu 30 %"."""
+    return [
+        f"{row.criterion.name} ({row.criterion.code}): " + share_of_members(
+            row.total.verified, figures.unit.member_count,
+            row.score.target if row.score else None)
+        for row in figures.criteria if row.criterion.measure == Measure.PERCENT
+    ]
 
 
 def _paragraphs(text: str, empty: str) -> list[str]:
@@ -270,7 +281,7 @@ def unit_document(figures: UnitMonth, day: date) -> OfficialDocument:
             propaganda_table(_("2. Theo kênh tuyên truyền"), _("Theo kênh"),
                              _("Kênh tuyên truyền"), figures.by_channel, codes),
         ]),
-        Section(_("II. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU THI ĐUA"), [], [
+        Section(_("II. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU THI ĐUA"), _member_shares(figures), [
             criteria_table(_("Kết quả so với chỉ tiêu giao"), _("Chỉ tiêu"), figures.criteria,
                            with_target=True),
         ]),
@@ -287,7 +298,7 @@ def unit_document(figures: UnitMonth, day: date) -> OfficialDocument:
     return OfficialDocument(
         issuer=_issuer(unit), author=unit.name,
         number=_number_line(report.number if report else "", unit),
-        place=figures.drive.place, day=day, kind=_("BÁO CÁO"),
+        place=unit.place or figures.drive.place, day=day, kind=_("BÁO CÁO"),
         summary=_("Kết quả công tác tuyên truyền bầu cử và phong trào thi đua tháng %(month)s",
                   month=month_text),
         sections=sections,
@@ -305,7 +316,7 @@ def filing_table(summary: ProvinceMonth) -> Table:
     body: list[list[Value]] = []
     for block in [*summary.blocks, summary.totals]:
         body.append([
-            block.block.name or _("Toàn tỉnh"), block.due, block.count(FilingStatus.ON_TIME),
+            block.block.name or area_label(summary), block.due, block.count(FilingStatus.ON_TIME),
             block.count(FilingStatus.LATE),
             block.count(FilingStatus.MISSING) + block.count(FilingStatus.OPEN),
             block.completeness,
@@ -334,10 +345,46 @@ def units_table(summary: ProvinceMonth) -> Table:
     )
 
 
-def summary_document(summary: ProvinceMonth, author: Unit | None, signer: User,
-                     day: date) -> OfficialDocument:
-    """The province summary for a month, issued by the provincial federation."""
+def area_label(summary: ProvinceMonth) -> str:
+    """What the summary covers: the whole province, or everything under one organiser."""
+    if summary.organiser is None:
+        return _("Toàn tỉnh")
+    return _("Toàn %(unit)s", unit=summary.organiser.name)
+
+
+def ranking_table(number: int, block_name: str, rows: list[Standing]) -> Table:
+    """One block's standings as the summary prints them: rank, unit, points, percent, grade."""
+    body: list[list[Value]] = [
+        [str(row.rank), row.unit.name, row.total, row.percent,
+         str(CLASSIFICATION_LABELS[row.classification]), row.criteria_at_target]
+        for row in rows
+    ]
+    return Table(
+        caption=f"{number}. {block_name}", sheet=_("Xếp hạng %(block)s", block=block_name)[:31],
+        header=[[HeaderCell(_("Hạng")), HeaderCell(_("Đơn vị")), HeaderCell(_("Tổng điểm")),
+                 HeaderCell(_("Tỷ lệ (%)")), HeaderCell(_("Xếp loại")),
+                 HeaderCell(_("Tiêu chí đạt"))]],
+        rows=body, widths_mm=[12, 63, 20, 20, 30, 20], label_columns=2,
+    )
+
+
+def ranking_note(rank_by: RankBy, day: date) -> str:
+    """The sentence above the ranking tables: when, and on what the blocks are ranked."""
+    first = (_("tỷ lệ điểm đạt được trên tổng điểm các tiêu chí áp dụng")
+             if rank_by is RankBy.PERCENT else _("tổng điểm"))
+    return _("Xếp hạng tạm tính đến ngày %(day)s, chỉ gồm các kết quả đã được xác nhận; xếp "
+             "theo %(first)s, bằng nhau thì theo số tiêu chí đạt chỉ tiêu, rồi đơn vị hoàn "
+             "thành sớm hơn.", day=day.strftime("%d/%m/%Y"), first=first)
+
+
+def summary_document(summary: ProvinceMonth, author: Unit | None, day: date,
+                     board: list[tuple[str, list[Standing]]]) -> OfficialDocument:
+    """The summary for a month, issued by the provincial federation (or by a district or
+    sector union for the units under it: the same document, for its part of the tree) and
+    signed by the person the drive names; `board` is each block's name and ranked standings."""
+    drive: Drive = summary.drive
     month_text = _month_text(summary.month)
+    whole = area_label(summary)
     codes = summary.propaganda_codes
     waiting = summary.reminders
     reminder = (
@@ -351,7 +398,8 @@ def summary_document(summary: ProvinceMonth, author: Unit | None, signer: User,
               month=month_text, day=summary.deadline.strftime("%d/%m/%Y")),
             reminder,
         ], [filing_table(summary), units_table(summary)]),
-        Section(_("II. KẾT QUẢ CÔNG TÁC TUYÊN TRUYỀN TOÀN TỈNH"), [_sources_note()], [
+        Section(_("II. KẾT QUẢ CÔNG TÁC TUYÊN TRUYỀN") + f" – {whole.upper()}",
+                [_sources_note()], [
             propaganda_table(_("1. Theo đợt tuyên truyền"), _("Theo đợt"), _("Đợt tuyên truyền"),
                              summary.by_phase, codes),
             propaganda_table(_("2. Theo kênh tuyên truyền"), _("Theo kênh"),
@@ -361,8 +409,12 @@ def summary_document(summary: ProvinceMonth, author: Unit | None, signer: User,
             criteria_table(f"{i}. {b.block.name}", b.block.name[:31], b.criteria,
                            with_target=False)
             for i, b in enumerate(summary.blocks, start=1)
-        ] + [criteria_table(f"{len(summary.blocks) + 1}. " + _("Toàn tỉnh"), _("Toàn tỉnh"),
+        ] + [criteria_table(f"{len(summary.blocks) + 1}. " + whole, whole[:31],
                             summary.criteria, with_target=False)]),
+        Section(_("IV. XẾP HẠNG THI ĐUA THEO KHỐI"),
+                [ranking_note(RankBy(drive.rank_by), day)],
+                [ranking_table(i, name, rows)
+                 for i, (name, rows) in enumerate(board, start=1)]),
     ]
     name = author.name if author else summary.drive.issuer
     return OfficialDocument(
@@ -376,8 +428,10 @@ def summary_document(summary: ProvinceMonth, author: Unit | None, signer: User,
         closing=_("Trên đây là báo cáo tổng hợp tháng %(month)s của %(unit)s./.",
                   month=month_text, unit=name),
         recipients=[_("- Tổng Liên đoàn Lao động Việt Nam (để báo cáo);"),
-                    _("- Các đơn vị trực thuộc;"), _("- Lưu: VT, BTG.")],
-        signer_title=[_("TM. BAN THƯỜNG VỤ")],
-        signer_name=signer.full_name or "",
+                    _("- Các đơn vị trực thuộc;"),
+                    _("- Lưu: %(archive)s.", archive=drive.archive_note or "VT")],
+        signer_title=[line.strip() for line in (drive.signer_title or "").splitlines()
+                      if line.strip()],
+        signer_name=drive.signer_name or "",
         filename=f"bao-cao-tong-hop-{summary.month:%Y-%m}",
     )

@@ -50,6 +50,39 @@ def _page_and_fonts(document) -> None:
     normal.paragraph_format.line_spacing = 1.0
 
 
+def _field(paragraph: Paragraph, instruction: str, size: int) -> None:
+    """A Word field (PAGE, NUMPAGES) as its three runs: begin, instruction, end."""
+    for kind in ("begin", None, "end"):
+        run = paragraph.add_run()
+        run.font.size = Pt(size)
+        if kind:
+            char = OxmlElement("w:fldChar")
+            char.set(qn("w:fldCharType"), kind)
+            run._r.append(char)
+        else:
+            code = OxmlElement("w:instrText")
+            code.set(qn("xml:space"), "preserve")
+            code.text = f" {instruction} "
+            run._r.append(code)
+
+
+def number_pages_from_second(document, size: int = 13) -> None:
+    """Page numbers as Decree 30/2020 asks: Arabic figures, centred at the top of the page,
+    13–14 pt, none on the first page.
+
+    Every official document of the product (the monthly report, the province
+    summary, the commendation papers) calls this; the first page gets an empty
+    header of its own so Word and LibreOffice both leave it unnumbered.
+    """
+    for section in document.sections:
+        section.different_first_page_header_footer = True
+        section.header_distance = Mm(10)
+        paragraph = section.header.paragraphs[0]
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _field(paragraph, "PAGE", size)
+        section.first_page_header.paragraphs[0].text = ""
+
+
 def _write(paragraph: Paragraph, text: str, *, size: int = BODY_PT, bold: bool = False,
            italic: bool = False, underline: bool = False,
            align: WD_ALIGN_PARAGRAPH | None = WD_ALIGN_PARAGRAPH.CENTER) -> Paragraph:
@@ -248,6 +281,7 @@ def docx_bytes(doc: OfficialDocument) -> bytes:
     """The document as DOCX; the unit report and the province summary both come through here."""
     document = Document()
     _page_and_fonts(document)
+    number_pages_from_second(document)
     document.core_properties.title = f"{doc.kind} {doc.summary}"
     document.core_properties.author = doc.author
     _header(document, doc)

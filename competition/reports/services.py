@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from competition import audit, clock, scoring, standings
 from competition.clock import now, today
 from competition.extensions import db
+from competition.hierarchy import subtree_ids
 from competition.models import (
     Block,
     Channel,
@@ -33,7 +34,7 @@ from competition.models import (
     Unit,
     User,
 )
-from competition.permissions import can_report_for
+from competition.permissions import can_report_for, can_see_unit
 
 
 class ReportError(Exception):
@@ -341,8 +342,9 @@ def _snapshot(report: MonthlyReport) -> dict:
 
 
 def can_read_reports_of(user: User, unit: Unit) -> bool:
-    """Staff read every unit's reports; a reporter only their own unit's."""
-    return user.is_authenticated and (user.is_staff or can_report_for(user, unit))
+    """Staff read the reports of their part of the tree (the province's staff every unit's,
+    a district's council its own grassroots unions'); a reporter only their own unit's."""
+    return user.is_authenticated and (can_see_unit(user, unit) or can_report_for(user, unit))
 
 
 def _editable_report(drive: Drive, unit: Unit, month: date, actor: User) -> MonthlyReport:
@@ -421,13 +423,17 @@ def reopen_report(report: MonthlyReport, actor: User, reason: str) -> None:
 # --- The province summary ------------------------------------------------------
 
 
-def reporting_units() -> list[Unit]:
-    """Units that owe a monthly report: the active units of a block (those the standings rank)."""
-    return db.session.scalars(
+def reporting_units(organiser: Unit | None = None) -> list[Unit]:
+    """Units that owe a monthly report: the active units of a block (those the standings rank);
+    with an `organiser`, only the units under it (a district's summary of its grassroots unions)."""
+    query = (
         select(Unit).join(Block, Unit.block_id == Block.id)
         .where(Unit.active.is_(True))
         .order_by(Block.position, Block.id, Unit.name)
-    ).all()
+    )
+    if organiser is not None:
+        query = query.where(Unit.id.in_(subtree_ids(organiser.id, include_self=False)))
+    return db.session.scalars(query).all()
 
 
 @dataclass
@@ -470,6 +476,7 @@ class ProvinceMonth:
     by_phase: list[PropagandaRow]
     by_channel: list[PropagandaRow]
     criteria: list[CriterionRow]
+    organiser: Unit | None = None  # a district's or sector's summary of the units under it
 
     @property
     def filings(self) -> list[UnitFiling]:
@@ -487,10 +494,11 @@ class ProvinceMonth:
         return BlockSummary(Block(code="", name=""), self.filings)
 
 
-def province_month(drive: Drive, month: date) -> ProvinceMonth:
-    """Every unit's filing status for `month` and the totals by block, phase and channel."""
+def province_month(drive: Drive, month: date, organiser: Unit | None = None) -> ProvinceMonth:
+    """Every unit's filing status for `month` and the totals by block, phase and channel:
+    of the whole province, or of the units under `organiser` (a district's own summary)."""
     last = month_end(month)
-    units = reporting_units()
+    units = reporting_units(organiser)
     reports = {
         r.unit_id: r for r in db.session.scalars(
             select(MonthlyReport).where(
@@ -518,7 +526,7 @@ def province_month(drive: Drive, month: date) -> ProvinceMonth:
     codes = [c.code for c in prop]
     month_sums, total_sums = _sums(month_groups), _sums(total_groups)
     return ProvinceMonth(
-        drive=drive, month=month, deadline=deadline(drive, month),
+        drive=drive, month=month, deadline=deadline(drive, month), organiser=organiser,
         blocks=list(summaries.values()), propaganda_codes=prop,
         by_phase=propaganda_rows(month_groups, codes, "phase_id", phase_labels(drive, month)),
         by_channel=[

@@ -7,7 +7,7 @@ printable template. Views only check who asks, read the form and answer.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -16,21 +16,24 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from competition import clock, standings, tables
+from competition import clock, hierarchy, standings, tables
 from competition.accounts.access import (
     admin_required,
+    province_staff_required,
     reporter_required,
     roles_required,
     staff_required,
 )
-from competition.clock import today
+from competition.clock import now, today
 from competition.extensions import db
+from competition.hierarchy import is_scoped
 from competition.models import Drive, MonthlyReport, Unit, UnitKind
 from competition.permissions import can_report_for
 from competition.reports import bp, documents, exports, services
 from competition.reports.docx import DOCX_TYPE, docx_bytes
 from competition.reports.forms import EntryFilterForm, MonthlyReportForm, ReopenForm
 from competition.reports.xlsx import xlsx_bytes
+from competition.scoring import Measure, report_deadline
 
 MESSAGES = {
     "bad_month": _l("Tháng không hợp lệ; hãy chọn tháng theo dạng NNNN-TT, ví dụ 2021-04."),
@@ -136,6 +139,24 @@ def file(slug: str, month_text: str):
     return _save(drive, unit, month, MonthlyReportForm(), file=True)
 
 
+def _when_on_time_counts(drive: Drive, month: date) -> str | None:
+    """After filing on time: when the on-time criterion (BT) will count this month.
+
+    A month counts once its deadline has passed (only then is it "due"), so a
+    report filed early leaves the score unchanged until the day after the deadline.
+    """
+    deadline = report_deadline(month, drive.report_deadline_day)
+    criterion = next((c for c in standings.scored_criteria(drive)
+                      if c.measure == Measure.ON_TIME), None)
+    if criterion is None or now() > deadline:
+        return None
+    return _("Báo cáo nộp đúng hạn. Tiêu chí «%(criterion)s» (%(code)s) tính tháng %(month)s từ "
+             "ngày %(day)s, khi hạn nộp (hết ngày %(deadline)s) đã qua; đến lúc đó điểm của tiêu "
+             "chí này chưa đổi.", criterion=criterion.name, code=criterion.code,
+             month=f"{month:%m/%Y}", day=(deadline + timedelta(days=1)).strftime("%d/%m/%Y"),
+             deadline=deadline.strftime("%d/%m/%Y"))
+
+
 def _save(drive: Drive, unit: Unit, month: date, form: MonthlyReportForm, file: bool):
     if not can_report_for(current_user, unit):
         abort(403, str(MESSAGES["not_your_unit"]))
@@ -152,6 +173,9 @@ def _save(drive: Drive, unit: Unit, month: date, form: MonthlyReportForm, file: 
         abort(error.status, str(MESSAGES[error.reason]))
     if file:
         flash(_("Đã nộp báo cáo tháng %(month)s.", month=f"{month:%m/%Y}"), "success")
+        counting = _when_on_time_counts(drive, month)
+        if counting:
+            flash(counting, "info")
     else:
         flash(_("Đã lưu nháp báo cáo."), "success")
     return redirect(url_for("reports.monthly", slug=unit.slug, month_text=f"{month:%Y-%m}"))
@@ -220,12 +244,38 @@ def download(slug: str, month_text: str, fmt: str):
 # --- Province summary ---------------------------------------------------------
 
 
-def _summary_document(drive: Drive, month: date) -> documents.OfficialDocument:
-    author = db.session.scalars(
+def _summary_organiser() -> Unit | None:
+    """Whose summary: a scoped account's own organiser; the province's staff may name one
+    (`?to-chuc=<unit code>`, a district's summary, read-only), else the whole province."""
+    me = current_user._get_current_object()
+    council = me.council if is_scoped(me) else None
+    code = request.args.get("to-chuc", "")
+    if not code:
+        return council
+    organiser = db.session.scalars(select(Unit).where(Unit.code == code)).first()
+    if organiser is None:
+        abort(404)
+    if council is not None and organiser.id != council.id:
+        abort(403, _("Bạn chỉ xem được báo cáo tổng hợp của đơn vị mình tổ chức."))
+    return organiser
+
+
+def _summary_document(drive: Drive, month: date, organiser: Unit | None):
+    author = organiser or db.session.scalars(
         select(Unit).where(Unit.kind == UnitKind.LDLD_TINH, Unit.parent_id.is_(None))
     ).first()
-    return documents.summary_document(services.province_month(drive, month), author,
-                                      current_user._get_current_object(), today())
+    summary = services.province_month(drive, month, organiser)
+    board = standings.standings(drive)
+    names = {block.code: block.name for block in standings.blocks()}
+    own = {part.block.code for part in summary.blocks}
+    return documents.summary_document(
+        summary, author, today(),
+        [(names[code], rows) for code, rows in board.items() if code in own],
+    )
+
+
+def _organiser_args(organiser: Unit | None) -> dict:
+    return {"to-chuc": organiser.code} if organiser is not None else {}
 
 
 @bp.route("/tong-hop")
@@ -233,10 +283,13 @@ def _summary_document(drive: Drive, month: date) -> documents.OfficialDocument:
 def summary():
     """Every unit's filing for a month, completeness per block, totals, and who to remind."""
     drive = standings.require_active_drive()
+    organiser = _summary_organiser()
     month = _month(drive, request.args.get("thang") or f"{_current_month(drive):%Y-%m}")
     return render_template(
-        "reports/summary.html", drive=drive, month=month,
-        months=services.drive_months(drive), summary=services.province_month(drive, month),
+        "reports/summary.html", drive=drive, month=month, organiser=organiser,
+        scope=_organiser_args(organiser), months=services.drive_months(drive),
+        summary=services.province_month(drive, month, organiser),
+        organisers=hierarchy.lower_organisers(), can_choose=not is_scoped(current_user),
     )
 
 
@@ -244,23 +297,28 @@ def summary():
 @staff_required
 def summary_printable(month_text: str):
     drive = standings.require_active_drive()
+    organiser = _summary_organiser()
     month = _month(drive, month_text)
-    return render_template("reports/document.html", doc=_summary_document(drive, month),
-                           back=url_for("reports.summary", thang=month_text))
+    return render_template("reports/document.html",
+                           doc=_summary_document(drive, month, organiser),
+                           back=url_for("reports.summary", thang=month_text,
+                                        **_organiser_args(organiser)))
 
 
 @bp.route("/tong-hop/<month_text>/tai-ve.<fmt>")
 @staff_required
 def summary_download(month_text: str, fmt: str):
     drive = standings.require_active_drive()
-    return _document_download(_summary_document(drive, _month(drive, month_text)), fmt)
+    organiser = _summary_organiser()
+    return _document_download(
+        _summary_document(drive, _month(drive, month_text), organiser), fmt)
 
 
 # --- Exports -----------------------------------------------------------------
 
 
 @bp.route("/xuat")
-@staff_required
+@province_staff_required
 def exports_page():
     drive = standings.require_active_drive()
     form = exports.filter_form(drive, EntryFilterForm(request.args))
@@ -274,7 +332,7 @@ def _export_format(fmt: str) -> str:
 
 
 @bp.route("/xuat/ket-qua.<fmt>")
-@staff_required
+@province_staff_required
 def export_entries(fmt: str):
     """Entries as CSV or XLSX, filtered by criterion, status, unit, block and month."""
     drive = standings.require_active_drive()
@@ -288,7 +346,7 @@ def export_entries(fmt: str):
 
 
 @bp.route("/xuat/xep-hang.<fmt>")
-@staff_required
+@province_staff_required
 def export_standings(fmt: str):
     """Live standings of every block (staff see live standings, as DESIGN.md § 5 says)."""
     drive = standings.require_active_drive()

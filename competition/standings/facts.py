@@ -7,7 +7,7 @@ history; the freeze cut-off sums the verified entries as of that moment.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -90,6 +90,7 @@ def rule_of(criterion: Criterion) -> scoring.CriterionRule:
         default_target=Decimal(c.default_target) if c.default_target is not None else None,
         cap=Decimal(c.cap),
         penalty_per_item=Decimal(c.penalty_per_item) if c.penalty_per_item is not None else None,
+        rollup=bool(c.rollup),
     )
 
 
@@ -168,7 +169,12 @@ def _read_targets(drive: Drive) -> scoring.Targets:
     return scoring.Targets(by_block=by_block, by_unit=by_unit)
 
 
-def _live_tallies(drive: Drive, only: Only | None = None) -> dict[tuple[str, str], scoring.Tally]:
+Tallies = dict[tuple[str, str], scoring.Tally]
+
+
+def _live_tallies(drive: Drive, only: Only | None = None) -> tuple[Tallies, Tallies]:
+    """Each unit's own verified tallies, and what the units under it verified (kept on the
+    same row by each verification, so a rolled-up board reads no unit outside it)."""
     query = (
         select(
             Unit.code,
@@ -176,13 +182,64 @@ def _live_tallies(drive: Drive, only: Only | None = None) -> dict[tuple[str, str
             CriterionTally.quantity,
             CriterionTally.items,
             CriterionTally.latest_activity,
+            CriterionTally.below_quantity,
+            CriterionTally.below_items,
         )
         .join(Unit, CriterionTally.unit_id == Unit.id)
         .join(Criterion, CriterionTally.criterion_id == Criterion.id)
-        .where(Criterion.drive_id == drive.id, CriterionTally.items > 0)
+        .where(Criterion.drive_id == drive.id,
+               or_(CriterionTally.items > 0, CriterionTally.below_items > 0))
     )
     rows = db.session.execute(query if only is None else query.where(only.where()))
-    return {(u, c): scoring.Tally(Decimal(q), n, latest) for u, c, q, n, latest in rows}
+    own: Tallies = {}
+    below: Tallies = {}
+    for u, c, q, n, latest, below_q, below_n in rows:
+        if n:
+            own[(u, c)] = scoring.Tally(Decimal(q), n, latest)
+        if below_n:
+            below[(u, c)] = scoring.Tally(Decimal(below_q), below_n)
+    return own, below
+
+
+def parents_by_code() -> dict[str, str | None]:
+    """Each unit's parent, by code (from the per-request unit rows)."""
+    return {row.code: row.parent_code for row in unit_rows()}
+
+
+def descendants_of(codes: Iterable[str]) -> set[str]:
+    """The codes of every unit under any of `codes`, at any depth (not `codes` themselves)."""
+    children: dict[str | None, list[str]] = {}
+    for row in unit_rows():
+        children.setdefault(row.parent_code, []).append(row.code)
+    found: set[str] = set()
+    stack = [child for code in codes for child in children.get(code, [])]
+    while stack:
+        code = stack.pop()
+        if code not in found:
+            found.add(code)
+            stack.extend(children.get(code, []))
+    return found - set(codes)
+
+
+def rolled_up_codes(drive: Drive) -> set[str]:
+    return {rule.code for rule in rules(drive) if rule.rollup}
+
+
+def _below_until(drive: Drive, cutoff: datetime, only: Only | None) -> Tallies:
+    """What the units under each unit had verified by `cutoff` (for rolled-up criteria).
+
+    A cut-off board is rare and cached, so this rolls the whole drive's tallies at
+    the cut-off up the tree in memory (`scoring.roll_up`), the rule the kept sums follow.
+    """
+    wanted = rolled_up_codes(drive)
+    if not wanted:
+        return {}
+    everything = {key: t for key, t in _tallies_until(drive, cutoff).items() if key[1] in wanted}
+    below = scoring.roll_up(everything, parents_by_code())
+    if only is None:
+        return below
+    kept = {unit.code for unit in unit_facts(only)}
+    return {key: t for key, t in below.items() if key[0] in kept}
 
 
 def amended_by_appeal():
@@ -212,9 +269,7 @@ def is_counted(entry: Entry, cutoff: datetime | None) -> bool:
                                    Appeal.status == AppealStatus.AMENDED)) > 0
 
 
-def _tallies_until(
-    drive: Drive, cutoff: datetime, only: Only | None = None
-) -> dict[tuple[str, str], scoring.Tally]:
+def _tallies_until(drive: Drive, cutoff: datetime, only: Only | None = None) -> Tallies:
     """The tallies as they stood at `cutoff`: one GROUP BY over the verified entries.
 
     Same rule as `scoring.tally` over `verified_items` (an entry counts if it was
@@ -353,19 +408,29 @@ def thresholds_of(drive: Drive) -> scoring.Thresholds:
     )
 
 
+def rank_by_of(drive: Drive) -> scoring.RankBy:
+    """What the drive's boards rank on first (total points unless the drive says percent)."""
+    return scoring.RankBy(drive.rank_by or scoring.RankBy.TOTAL)
+
+
 def scoring_input(
     drive: Drive, cutoff: datetime | None = None, only: Only | None = None
 ) -> scoring.ScoringInput:
     """The facts of the drive as of now, or as of `cutoff` (the freeze), for every unit or `only` some."""
     moment = cutoff or now()
-    tallies = _live_tallies(drive, only) if cutoff is None else _tallies_until(drive, cutoff, only)
+    if cutoff is None:
+        tallies, below = _live_tallies(drive, only)
+    else:
+        tallies, below = _tallies_until(drive, cutoff, only), _below_until(drive, cutoff, only)
     units = unit_facts(only)
     return scoring.ScoringInput(
         criteria=rules(drive),
         units=units,
         tallies=tallies,
+        below=below,
         assessments=assessments_at(assessed_of(drive), units, cutoff),
         reports=reports_at(drive, units, filed_of(drive), moment),
         targets=targets_of(drive),
         thresholds=thresholds_of(drive),
+        rank_by=rank_by_of(drive),
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from competition import scoring
@@ -15,8 +15,12 @@ from competition.standings.facts import (
     Only,
     assessed_of,
     assessments_at,
+    descendants_of,
     filed_of,
+    parents_by_code,
+    rank_by_of,
     reports_at,
+    rolled_up_codes,
     rules,
     targets_of,
     thresholds_of,
@@ -39,12 +43,24 @@ class UnitsHistory:
     items: list[scoring.VerifiedItem]
     assessed: list[Assessed]
     filed: Filed
+    # Verified entries of the units under the charted ones, on rolled-up criteria only.
+    below_items: list[scoring.VerifiedItem] = field(default_factory=list)
+    parents: dict[str, str | None] = field(default_factory=dict)
+
+    def _below(self, moment: datetime) -> dict[tuple[str, str], scoring.Tally]:
+        if not self.below_items:
+            return {}
+        charted = {unit.code for unit in self.facts.units}
+        every = scoring.tally([*self.items, *self.below_items], moment)
+        return {key: t for key, t in scoring.roll_up(every, self.parents).items()
+                if key[0] in charted}
 
     def at(self, moment: datetime) -> scoring.ScoringInput:
         """The scoring input of these units as the board stood at `moment`."""
         return replace(
             self.facts,
             tallies=scoring.tally(self.items, moment),
+            below=self._below(moment),
             assessments=assessments_at(self.assessed, list(self.facts.units), moment),
             reports=reports_at(self.drive, list(self.facts.units), self.filed, moment),
         )
@@ -53,6 +69,10 @@ class UnitsHistory:
 def units_history(drive: Drive, unit_codes: list[str]) -> UnitsHistory:
     """The history of `unit_codes` (see `UnitsHistory`)."""
     only = Only(codes=tuple(unit_codes))
+    rolled = rolled_up_codes(drive)
+    under = descendants_of(unit_codes) if rolled else set()
+    below_items = [item for item in verified_items(drive, only=Only(codes=tuple(sorted(under))))
+                   if item.criterion in rolled] if under else []
     return UnitsHistory(
         drive=drive,
         facts=scoring.ScoringInput(
@@ -60,8 +80,11 @@ def units_history(drive: Drive, unit_codes: list[str]) -> UnitsHistory:
             units=unit_facts(only),
             targets=targets_of(drive),
             thresholds=thresholds_of(drive),
+            rank_by=rank_by_of(drive),
         ),
         items=verified_items(drive, only=only),
         assessed=assessed_of(drive),
         filed=filed_of(drive),
+        below_items=below_items,
+        parents=parents_by_code() if below_items else {},
     )

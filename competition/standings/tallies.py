@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 
 from competition import scoring
 from competition.extensions import db
+from competition.hierarchy import ancestor_ids
 from competition.models import (
     Criterion,
     CriterionTally,
@@ -56,7 +57,7 @@ def _locked_tally(unit_id: int, criterion_id: int) -> CriterionTally:
     FOR UPDATE on PostgreSQL; SQLite writers already hold the database lock. So
     two verifications for the same unit cannot both write a sum that misses the other.
     """
-    _ensure_tally_row(unit_id, criterion_id)
+    _ensure_tally_rows([unit_id], criterion_id)
     return db.session.scalars(
         select(CriterionTally)
         .where(CriterionTally.unit_id == unit_id, CriterionTally.criterion_id == criterion_id)
@@ -65,8 +66,33 @@ def _locked_tally(unit_id: int, criterion_id: int) -> CriterionTally:
     ).one()
 
 
-def _as_tally(row: CriterionTally) -> scoring.Tally:
-    return scoring.Tally(Decimal(row.quantity), row.items, row.latest_activity)
+def _as_tally(row: CriterionTally, rollup: bool = False) -> scoring.Tally:
+    """The row as the unit's score counts it: its own, plus what units under it verified
+    when the criterion rolls up."""
+    own = scoring.Tally(Decimal(row.quantity), row.items, row.latest_activity)
+    return own.plus(scoring.Tally(Decimal(row.below_quantity), row.below_items)) if rollup else own
+
+
+def _pass_up(unit_id: int, criterion_id: int, quantity: int, items: int) -> None:
+    """Add a change of a unit's own tally to the `below` sums of every unit above it.
+
+    One recursive query finds the ancestors, one INSERT makes any missing rows,
+    one UPDATE adds the change: the cost follows the depth of the tree, never the
+    size of a subtree. Kept for every criterion, so turning roll-up on needs no rebuild.
+    """
+    if not quantity and not items:
+        return
+    ancestors = ancestor_ids(unit_id)
+    if not ancestors:
+        return
+    _ensure_tally_rows(ancestors, criterion_id)
+    table = CriterionTally.__table__
+    db.session.execute(
+        table.update()
+        .where(table.c.criterion_id == criterion_id, table.c.unit_id.in_(ancestors))
+        .values(below_quantity=table.c.below_quantity + quantity,
+                below_items=table.c.below_items + items)
+    )
 
 
 def _latest_verified_activity(unit_id: int, criterion_id: int):
@@ -100,6 +126,7 @@ def refresh_tally(unit_id: int, criterion_id: int) -> tuple[scoring.Tally, scori
     ).one()
     before = _as_tally(row)
     row.quantity, row.items, row.latest_activity = int(quantity), items, latest
+    _pass_up(unit_id, criterion_id, row.quantity - int(before.quantity), row.items - before.items)
     return before, _as_tally(row)
 
 
@@ -113,8 +140,11 @@ def count_entry(entry: Entry, counted: bool) -> tuple[scoring.Tally, scoring.Tal
     quantity taken away is the one that was added. Returns the tally before and after.
     """
     row = _locked_tally(entry.unit_id, entry.criterion_id)
-    before = _as_tally(row)
+    rollup = bool(entry.criterion.rollup)
+    before = _as_tally(row, rollup)
     day = entry.activity_date
+    sign = 1 if counted else -1
+    _pass_up(entry.unit_id, entry.criterion_id, sign * entry.counted_quantity, sign)
     if counted:
         row.quantity += entry.counted_quantity
         row.items += 1
@@ -126,10 +156,11 @@ def count_entry(entry: Entry, counted: bool) -> tuple[scoring.Tally, scoring.Tal
             row.latest_activity = None
         elif row.latest_activity is None or day >= row.latest_activity:
             row.latest_activity = _latest_verified_activity(entry.unit_id, entry.criterion_id)
-    return before, _as_tally(row)
+    return before, _as_tally(row, rollup)
 
 
-def _ensure_tally_row(unit_id: int, criterion_id: int) -> None:
+def _ensure_tally_rows(unit_ids: list[int], criterion_id: int) -> None:
+    """Make the tally rows of these units on one criterion exist (one INSERT, existing rows kept)."""
     dialect = db.session.get_bind().dialect.name
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
@@ -137,9 +168,42 @@ def _ensure_tally_row(unit_id: int, criterion_id: int) -> None:
         from sqlalchemy.dialects.sqlite import insert
     db.session.execute(
         insert(CriterionTally)
-        .values(unit_id=unit_id, criterion_id=criterion_id, quantity=0, items=0)
+        .values([{"unit_id": unit_id, "criterion_id": criterion_id, "quantity": 0, "items": 0,
+                  "below_quantity": 0, "below_items": 0} for unit_id in unit_ids])
         .on_conflict_do_nothing()
     )
+
+
+def _rebuild_below(criterion_ids) -> None:
+    """Recompute every `below` sum from the own tallies just rebuilt (`scoring.roll_up`)."""
+    table = CriterionTally.__table__
+    own = {
+        (unit_id, criterion_id): scoring.Tally(Decimal(q), n)
+        for unit_id, criterion_id, q, n in db.session.execute(
+            select(table.c.unit_id, table.c.criterion_id, table.c.quantity, table.c["items"])
+            .where(table.c.criterion_id.in_(criterion_ids))
+        )
+    }
+    parents = dict(db.session.execute(select(Unit.id, Unit.parent_id)).all())
+    below = scoring.roll_up(own, parents)
+    missing = [
+        {"unit_id": u, "criterion_id": c, "quantity": 0, "items": 0,
+         "below_quantity": int(t.quantity), "below_items": t.items}
+        for (u, c), t in below.items() if (u, c) not in own
+    ]
+    if missing:
+        db.session.execute(table.insert(), missing)
+    present = [
+        {"u": u, "c": c, "q": int(t.quantity), "n": t.items}
+        for (u, c), t in below.items() if (u, c) in own
+    ]
+    if present:
+        db.session.execute(
+            table.update()
+            .where(table.c.unit_id == bindparam("u"), table.c.criterion_id == bindparam("c"))
+            .values(below_quantity=bindparam("q"), below_items=bindparam("n")),
+            present,
+        )
 
 
 def rebuild(drive: Drive) -> int:
@@ -168,6 +232,7 @@ def rebuild(drive: Drive) -> int:
             ["unit_id", "criterion_id", "quantity", "items", "latest_activity"], sums
         )
     )
+    _rebuild_below(criterion_ids)
     bump_version(drive.id)
     # Counted afterwards: not every driver reports the rows an INSERT … SELECT wrote.
     return db.session.scalar(

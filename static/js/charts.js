@@ -77,6 +77,39 @@
     },
   };
 
+  // A category label cut with "…" to at most `room` pixels in the axis' font; the full
+  // name stays in the tooltip and in the table under the chart.
+  function shorten(ctx, text, room) {
+    if (ctx.measureText(text).width <= room) return text;
+    let cut = text.length;
+    while (cut > 1 && ctx.measureText(`${text.slice(0, cut)}…`).width > room) cut -= 1;
+    return `${text.slice(0, cut).trimEnd()}…`;
+  }
+
+  // Horizontal bars: names shortened to fit the axis (at most 40 % of the chart) and each
+  // bar's value written at its end, so a phone reads every bar without hovering.
+  const barEnds = {
+    id: "barEnds",
+    afterDatasetsDraw(chart) {
+      if (chart.options.indexAxis !== "y") return;
+      const { ctx } = chart;
+      ctx.save();
+      ctx.font = "12px sans-serif";
+      ctx.fillStyle = "#1d1d1f";
+      ctx.textBaseline = "middle";
+      chart.data.datasets.forEach((set, i) => {
+        const meta = chart.getDatasetMeta(i);
+        if (meta.hidden) return;
+        meta.data.forEach((bar, index) => {
+          const value = set.data[index];
+          if (value === null || value === undefined) return;
+          ctx.fillText(numbers.format(value), bar.x + 4, bar.y);
+        });
+      });
+      ctx.restore();
+    },
+  };
+
   function datasets(spec) {
     return spec.datasets.map((set, i) => {
       const color = PALETTE[i % PALETTE.length];
@@ -100,7 +133,21 @@
     };
     scales[value].beginAtZero = true;
     scales[value].ticks.callback = (v) => numbers.format(v);
-    if (horizontal) scales.y.ticks.autoSkip = false;
+    if (horizontal) {
+      scales.y.ticks.autoSkip = false;
+      scales.y.ticks.callback = function label(tickValue) {
+        const text = this.getLabelForValue(tickValue);
+        const room = Math.max(60, this.chart.width * 0.4 - 12);
+        const font = window.Chart.helpers.toFont(this.options.ticks.font);
+        this.ctx.save();
+        this.ctx.font = font.string;
+        const short = shorten(this.ctx, text, room);
+        this.ctx.restore();
+        return short;
+      };
+      // The value at the end of the longest bar needs room inside the canvas.
+      scales.x.grace = "12%";
+    }
     return {
       type: spec.type,
       data: { labels: spec.labels, datasets: datasets(spec) },
@@ -111,17 +158,20 @@
         animation: false,
         locale,
         scales,
+        layout: { padding: { right: horizontal ? 8 : 0 } },
         plugins: {
           legend: { display: spec.datasets.length > 1, labels: { usePointStyle: spec.type === "line" } },
           tooltip: {
             callbacks: {
+              // The full name, never the shortened axis label.
+              title: (items) => (items.length ? spec.labels[items[0].dataIndex] : ""),
               label: (item) => `${item.dataset.label}: ${numbers.format(item.parsed[value])}`,
             },
           },
           phaseMarks: { marks: options.marks || null },
         },
       },
-      plugins: [phaseMarks],
+      plugins: [phaseMarks, barEnds],
     };
   }
 

@@ -13,9 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-ROLES = ("anonymous", "reporter_a", "reporter_b", "judge", "judge_parent", "admin")
-"""reporter_a reports for unit A (CS-THPT-HOAAN, under Hòa An); reporter_b for unit B (BLAM);
-judge sits for the province (no unit); judge_parent is the judge from Hòa An, A's parent."""
+# The full admin goes last: its actions (deleting a spare criterion) end what others try first.
+ROLES = ("anonymous", "reporter_a", "reporter_b", "judge", "judge_parent", "district_judge",
+         "district_admin", "admin")
+"""reporter_a reports for unit A (CS-THPT-HOAAN, under Hòa An, in the province's block);
+reporter_b for unit B (BLAM); judge sits for the province (no unit); judge_parent is the
+judge from Hòa An, A's parent. district_judge sits on Hòa An's council, which ranks Hòa
+An's own block (unit C, CS-MN-HOASEN); district_admin is an admin scoped to Hòa An."""
 
 LOGIN = 302  # anonymous visitors are sent to the sign-in page
 DENIED = 403
@@ -46,6 +50,9 @@ def only(*roles: str, ok: int | tuple[int, ...] = 200, others: int = DENIED) -> 
     if "anonymous" not in roles:
         expect["anonymous"] = LOGIN
     return expect
+
+
+DISTRICT = ("district_judge", "district_admin")
 
 
 def signed_in(ok: int | tuple[int, ...] = 200) -> dict:

@@ -14,6 +14,21 @@ def _fresh_user_path(world) -> str:
     return f"/quan-tri/tai-khoan/{made.id}/dat-lai-mat-khau"
 
 
+def _fresh_c_user_path(world) -> str:
+    made = factories.user(f"reset-c-{next(_serial)}", "unit", world.mn_hoa_an)
+    return f"/quan-tri/tai-khoan/{made.id}/dat-lai-mat-khau"
+
+
+def _unit_under(parent_attr: str):
+    """A new unit's form under `parent_attr` (a fresh code for each role)."""
+    def data(world) -> dict:
+        serial = next(_serial)
+        return {"code": f"MOI-{serial}", "name": f"CĐCS mới {serial}", "kind": "cdcs",
+                "parent_id": getattr(world, parent_attr).id, "block_id": 0,
+                "member_count": 20, "active": "y"}
+    return data
+
+
 def _spare_criterion_path(world) -> str:
     criterion = factories.criterion(world.drive, "PL")
     return f"/quan-tri/tieu-chi/{criterion.id}"
@@ -27,8 +42,16 @@ def cases(world):
     def admin(ok):
         return only("admin", ok=ok)
 
+    def any_admin(ok, district=None):
+        """Full and scoped admins; `district` when the scoped one gets another status."""
+        expect = only("admin", "district_admin", ok=ok)
+        if district is not None:
+            expect["district_admin"] = district
+        return expect
+
     return [
-        Case("admin.index", "GET", "/quan-tri/", admin(200)),
+        Case("admin.index", "GET", "/quan-tri/", any_admin(200, district=302),
+             note="a scoped admin starts at its own units"),
         Case("admin.drive_settings", "GET", "/quan-tri/dot-thi-dua", admin(200)),
         Case("admin.drive_new", "GET", "/quan-tri/dot-thi-dua/moi", admin(200)),
         Case("admin.drive_activate", "POST", f"/quan-tri/dot-thi-dua/{drive.id}/kich-hoat",
@@ -55,18 +78,30 @@ def cases(world):
              admin(200), note="without confirm: the score-impact preview"),
         Case("admin.criterion_delete", "POST", lambda w: _spare_criterion_path(w) + "/xoa",
              admin(302), note="PL has no entries, so it may be deleted"),
-        Case("admin.targets", "GET", "/quan-tri/chi-tieu", admin(200)),
-        Case("admin.targets_save", "POST", "/quan-tri/chi-tieu", admin(302),
+        Case("admin.targets", "GET", "/quan-tri/chi-tieu", any_admin(200)),
+        Case("admin.targets_save", "POST", "/quan-tri/chi-tieu", any_admin(302),
              note="nothing changed: back to the grid"),
-        Case("admin.targets_paste", "POST", "/quan-tri/chi-tieu/dan-cot", admin(400)),
-        Case("admin.units", "GET", "/quan-tri/don-vi", admin(200)),
-        Case("admin.unit_new", "GET", "/quan-tri/don-vi/moi", admin(200)),
-        Case("admin.unit_edit", "GET", f"/quan-tri/don-vi/{world.bao_lam.id}", admin(200)),
-        Case("admin.users", "GET", "/quan-tri/tai-khoan", admin(200)),
-        Case("admin.user_new", "GET", "/quan-tri/tai-khoan/moi", admin(200)),
+        Case("admin.targets_save", "POST", "/quan-tri/chi-tieu", any_admin(200, district=403),
+             data=lambda w: {f"u-{w.bao_lam.id}-{factories.criterion(w.drive, 'HN').id}": "7"},
+             note="a target of a unit outside Hòa An (the full admin sees the preview)"),
+        Case("admin.targets_paste", "POST", "/quan-tri/chi-tieu/dan-cot", any_admin(400)),
+        Case("admin.units", "GET", "/quan-tri/don-vi", any_admin(200)),
+        Case("admin.unit_new", "GET", "/quan-tri/don-vi/moi", any_admin(200)),
+        Case("admin.unit_new", "POST", "/quan-tri/don-vi/moi", any_admin(302),
+             data=_unit_under("hoa_an"), note="a grassroots union under Hòa An"),
+        Case("admin.unit_new", "POST", "/quan-tri/don-vi/moi", any_admin(302, district=400),
+             data=_unit_under("bao_lam"), note="under Bảo Lâm: outside Hòa An"),
+        Case("admin.unit_edit", "GET", f"/quan-tri/don-vi/{world.bao_lam.id}",
+             any_admin(200, district=403)),
+        Case("admin.unit_edit", "GET", f"/quan-tri/don-vi/{world.mn_hoa_an.id}", any_admin(200)),
+        Case("admin.users", "GET", "/quan-tri/tai-khoan", any_admin(200)),
+        Case("admin.user_new", "GET", "/quan-tri/tai-khoan/moi", any_admin(200)),
         Case("admin.user_edit", "GET", f"/quan-tri/tai-khoan/{world.reporter_bao_lam.id}",
-             admin(200)),
-        Case("admin.user_reset_password", "POST", _fresh_user_path, admin(200)),
+             any_admin(200, district=403)),
+        Case("admin.user_edit", "GET", f"/quan-tri/tai-khoan/{world.reporter_mn.id}",
+             any_admin(200)),
+        Case("admin.user_reset_password", "POST", _fresh_user_path, any_admin(200, district=403)),
+        Case("admin.user_reset_password", "POST", _fresh_c_user_path, any_admin(200)),
         Case("admin.import_upload", "GET", "/quan-tri/nhap-du-lieu", admin(200)),
         Case("admin.import_commit", "POST", "/quan-tri/nhap-du-lieu/ghi", admin(409),
              data={"kind": "units", "token": "khong-co"}),

@@ -56,6 +56,6 @@ def cases(world):
              data=lambda w: {"entries": [f"{_a_entry(w).id}:1"]}),
         Case("entries.evidence", "GET", _a_evidence_path,
              {"anonymous": 404, "reporter_a": 200, "reporter_b": 404, "judge": 200,
-              "judge_parent": 200, "admin": 200},
-             note="a private file of an unverified entry"),
+              "judge_parent": 200, "admin": 200, "district_judge": 200, "district_admin": 200},
+             note="a private file of an unverified entry (A is under Hòa An)"),
     ]

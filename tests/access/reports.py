@@ -1,5 +1,6 @@
-"""Reports: reporters read and file their own unit's; staff read every unit's; admins reopen
-and export the audit log; judges and admins see the summary and export entries and standings."""
+"""Reports: reporters read and file their own unit's; staff read the reports of their part of
+the tree (Hòa An's council: A, which is under Hòa An); admins reopen and export the audit log;
+judges and admins see the summary of their part of the tree; the province's staff export."""
 
 from __future__ import annotations
 
@@ -8,11 +9,12 @@ from sqlalchemy import select
 from competition.clock import now
 from competition.extensions import db
 from competition.models import MonthlyReport
-from tests.access import Case, only
+from tests.access import DISTRICT, Case, only
 
 OWN = "/bao-cao/cs-thpt-hoaan/2021-04"  # reporter_a's unit
-STAFF_AND_A = only("reporter_a", "judge", "judge_parent", "admin")
-STAFF = only("judge", "judge_parent", "admin")
+STAFF_AND_A = only("reporter_a", "judge", "judge_parent", "admin", *DISTRICT)
+STAFF = only("judge", "judge_parent", "admin", *DISTRICT)
+PROVINCE_STAFF = only("judge", "judge_parent", "admin")
 
 
 def _filed_report_path(world) -> str:
@@ -45,9 +47,12 @@ def cases(world):
         Case("reports.summary", "GET", "/bao-cao/tong-hop?thang=2021-04", STAFF),
         Case("reports.summary_printable", "GET", "/bao-cao/tong-hop/2021-04/in", STAFF),
         Case("reports.summary_download", "GET", "/bao-cao/tong-hop/2021-04/tai-ve.docx", STAFF),
-        Case("reports.exports_page", "GET", "/bao-cao/xuat", STAFF),
-        Case("reports.export_entries", "GET", "/bao-cao/xuat/ket-qua.csv", STAFF),
-        Case("reports.export_standings", "GET", "/bao-cao/xuat/xep-hang.csv", STAFF),
+        Case("reports.monthly", "GET", "/bao-cao/blam/2021-04",
+             only("reporter_b", "judge", "judge_parent", "admin"),
+             note="Bảo Lâm is outside Hòa An's part of the tree"),
+        Case("reports.exports_page", "GET", "/bao-cao/xuat", PROVINCE_STAFF),
+        Case("reports.export_entries", "GET", "/bao-cao/xuat/ket-qua.csv", PROVINCE_STAFF),
+        Case("reports.export_standings", "GET", "/bao-cao/xuat/xep-hang.csv", PROVINCE_STAFF),
         Case("reports.export_audit", "GET", "/bao-cao/xuat/nhat-ky.csv", only("admin")),
     ]
 

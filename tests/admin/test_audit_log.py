@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
+from datetime import date, datetime
 
-from competition import audit
+from bs4 import BeautifulSoup
+
+from competition import audit, lifecycle
 from competition.extensions import db
 from competition.models import AuditEvent
+from tests import factories
 from tests.admin.conftest import text_of
 from tests.factories import vn
 
@@ -31,7 +35,7 @@ def test_filters_by_actor_action_unit_and_dates(admin, world):
     text = text_of(page)
     assert "1 sự kiện" in text
     assert "03/04/2021 09:00" in text and "20/04/2021" not in text
-    assert "status submitted → verified" in text
+    assert "Trạng thái chờ thẩm định → đã xác nhận" in text
     assert "thamdinh9" not in text.split("sự kiện", 1)[1]
 
 
@@ -53,3 +57,42 @@ def test_nobody_can_change_or_delete_the_log_through_the_application(admin, worl
                 if "nhat-ky" in rule.rule and rule.methods - {"GET", "HEAD", "OPTIONS"}]
     assert writable == []
     assert db.session.query(AuditEvent).count() == count
+
+
+RAW_CODE = re.compile(r"\b[a-z]+\.[a-z_]+\b|\b[a-z]+_[a-z_]+\b")  # entry.verify, phase_id
+ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2})?")
+
+
+def _readable_part(page) -> str:
+    """The log as a clerk reads it: the table without its raw-JSON drawers."""
+    soup = BeautifulSoup(page.data, "html.parser")
+    table = soup.select_one("table.audit-log")
+    for raw in table.select("details.raw"):
+        raw.decompose()
+    return " ".join(table.get_text(" ").split())
+
+
+def test_the_log_speaks_a_clerks_words_with_the_raw_json_one_click_away(admin, world):
+    tb = factories.criterion(world.drive, "TB")
+    entry = factories.entry(world.hoa_an, tb, 4, status="submitted", channel="zalo",
+                            activity_date=date(2021, 5, 3), title="Bốn tin bài")
+    db.session.commit()
+    lifecycle.verify(entry, world.judge, quantity=3, reason="Một tin trùng")
+    audit.record("login.success", world.judge, actor=world.judge)
+    audit.record("unit.update", world.hoa_an, unit_id=world.hoa_an.id,
+                 before={"member_count": None, "block_id": world.bao_lam.block_id},
+                 after={"member_count": 2900, "block_id": world.bao_lam.block_id,
+                        "active": True})
+    db.session.commit()
+    page = admin.get("/quan-tri/nhat-ky")
+    text = _readable_part(page)
+    assert "Xác nhận kết quả" in text and "Đăng nhập" in text and "Sửa đơn vị" in text
+    assert "Trạng thái chờ thẩm định → đã xác nhận" in text
+    assert "Số lượng được xác nhận (trống) → 3" in text
+    assert "Số đoàn viên (trống) → 2.900" in text
+    assert "Điểm thay đổi +1,00 điểm" in text  # 10 × 3/30 for TB in the district block
+    assert "None" not in text
+    assert not RAW_CODE.findall(text), RAW_CODE.findall(text)
+    assert not ISO_TIME.findall(text), ISO_TIME.findall(text)
+    raw = BeautifulSoup(page.data, "html.parser").select_one("details.raw pre").get_text()
+    assert '"action": "unit.update"' in raw and '"member_count": 2900' in raw

@@ -157,3 +157,45 @@ def test_cli_users_and_targets_import(runner, world, tmp_path):
     targets.write_text("criterion_code,block,unit_code,target\nHN,,KHONG-CO,5\n", encoding="utf-8")
     failed = runner.invoke(args=["targets", "import", str(targets)])
     assert failed.exit_code == 1 and "KHONG-CO" in failed.output
+
+
+def test_entries_preview_speaks_plainly_warns_of_duplicates_and_shows_the_score_impact(
+    admin, world
+):
+    from datetime import date
+
+    tb = factories.criterion(world.drive, "TB")
+    factories.entry(world.hoa_an, tb, 4, status="verified", activity_date=date(2021, 5, 3),
+                    title="Bốn tin bài")
+    db.session.commit()
+    content = (
+        "unit_code,criterion_code,activity_date,quantity,status,phase,channel,title,judge\n"
+        "HOAAN,TB,2021-05-03,4,verified,dot2,zalo,Bốn tin bài,thamdinh1\n"
+        "BLAM,TB,2021-05-04,6,submitted,dot2,facebook,Sáu tin bài,\n"
+        "BLAM,TB,2021-05-04,6,submitted,dot2,facebook,Sáu  tin bài,\n"
+    ).encode()
+    entries = db.session.scalar(select(func.count()).select_from(Entry))
+    response = _upload(admin, "entries", "ket-qua.csv", content)
+    assert response.status_code == 200
+    page = text_of(response)
+    assert ("thêm: LĐLĐ huyện Hòa An · TB Tin, bài, ảnh, video (website, fanpage, Zalo, PT-TH,"
+            " báo) · 4 tin bài · ngày 03/05/2021 · đã xác nhận") in page
+    assert "chờ thẩm định" in page
+    assert "trùng với kết quả số" in page  # line 2 repeats the verified entry
+    assert "trùng với dòng 3 của tệp" in page  # line 4 repeats line 3 (spaces aside)
+    # Writing it would add 4 verified items to Hòa An's TB: 8 of 30 → 2.67 instead of 1.33;
+    # with AN's 5 (no case), Hòa An's total goes from 6.33 to 7.67.
+    assert "Ảnh hưởng tới bảng xếp hạng" in page
+    assert re.search(r"LĐLĐ huyện Hòa An\s+6,33\s+7,67", page)
+    for raw in ("verified", "submitted", "(judge)", "huyen", "None"):
+        assert raw not in page.split("Kiểm tra tệp", 1)[1].split("Ghi vào cơ sở dữ liệu")[0]
+    assert db.session.scalar(select(func.count()).select_from(Entry)) == entries
+
+
+def test_units_preview_names_the_kind_and_block(admin, world):
+    response = _upload(admin, "units", "don-vi.csv", (
+        "code,name,kind,block,parent_code,members,place\n"
+        "CS-GTVT,CĐCS Sở Giao thông vận tải,cdcs,cdcs,LDLD-CB,120,\n").encode())
+    page = text_of(response)
+    assert ("thêm CS-GTVT – CĐCS Sở Giao thông vận tải · Công đoàn cơ sở · "
+            "Khối Công đoàn cơ sở trực thuộc · 120 đoàn viên") in page

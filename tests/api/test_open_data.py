@@ -44,7 +44,7 @@ def test_leaderboard_numbers_equal_the_scoring_service_for_the_demo(client, demo
                 if score.achieved is not None:
                     assert abs(Decimal(given["achieved"]) - score.achieved) <= Decimal("0.00005")
             compared += 1
-    assert compared == 23  # every ranked demo unit
+    assert compared == 48  # every ranked demo unit: 10 districts, 5 sector unions, 33 CĐCS
 
 
 def test_decimals_are_strings_and_counts_integers(client, scored):
@@ -54,6 +54,20 @@ def test_decimals_are_strings_and_counts_integers(client, scored):
     assert all(isinstance(c["points"], str) for c in row["criteria"])
 
 
+def test_every_point_value_has_two_decimals(client, scored):
+    import re
+
+    two = re.compile(r"^-?\d+\.\d\d$")
+    body = client.get("/api/v1/leaderboard").get_json()
+    values = [c["max_points"] for c in body["criteria"]]
+    for block in body["blocks"]:
+        for row in block["rows"]:
+            values += [row["total"], row["max_total"], row["percent"]]
+            values += [v for c in row["criteria"] for v in (c["points"], c["max_points"])]
+    assert values and all(two.match(v) for v in values), [v for v in values if not two.match(v)]
+    assert "0.00" in values  # a criterion nobody scored on reads 0.00, not 0
+
+
 def test_unit_report_matches_the_scoring_service(client, scored):
     body = client.get("/api/v1/units/HOAAN").get_json()
     standing = standings.standing_of(standings.public_standings(scored.drive), "HOAAN")
@@ -61,7 +75,7 @@ def test_unit_report_matches_the_scoring_service(client, scored):
     assert declared.total > standing.total
     assert Decimal(body["standing"]["total"]) == standing.total
     assert Decimal(body["declared"]["total"]) == declared.total
-    assert body["history"][-1] == {"date": "2021-05-10", "total": str(standing.total)}
+    assert body["history"][-1] == {"date": "2021-05-10", "total": f"{standing.total:.2f}"}
     assert body["parent"]["code"] == "LDLD-CB"
     assert sum(p["activities"] for p in body["propaganda"]) > 0
 

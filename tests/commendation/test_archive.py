@@ -20,8 +20,11 @@ NEW_TITLE = "Tin bài chào mừng bầu cử Quốc hội khóa XVI ở Bảo L
 def two_drives(world, monkeypatch):
     """Plan 129 (2021) published, then the 2026 drive copied from it and made active."""
     old = world.drive
+    # Reported and verified in 2021, while Plan 129 took entries (nothing is submitted after
+    # a drive's freeze), then the clock moves to 2026.
     factories.entry(world.hoa_an, factories.criterion(old, "TB"), 7, status="verified",
                     title=OLD_TITLE, judge=world.judge)
+    monkeypatch.setenv("COMPETITION_TODAY", "2026-03-01")
     snapshot = publish_by_hand(old, [("huyen", "Khối LĐLĐ huyện, thành phố", [{
         "rank": 1, "unit_code": "HOAAN", "unit_name": world.hoa_an.name, "total": "10.00",
         "percent": "50.00", "classification": "hoan_thanh", "criteria_at_target": 1,

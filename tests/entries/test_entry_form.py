@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -46,6 +47,8 @@ def test_reporter_saves_a_draft_and_sees_it_in_the_list(app, world, reporter):
     ("quantity", "2,5", "Hãy nhập một số nguyên."),
     ("activity_date", "2021-07-15", "Ngày hoạt động không được sau hôm nay (10/05/2021"),
     ("activity_date", "2021-03-20", "Ngày hoạt động phải nằm trong Đợt 2"),
+    # Day first, whatever the browser's language: 05/13/2021 (an English browser's order) is no date.
+    ("activity_date", "05/13/2021", "hãy nhập theo dạng ngày/tháng/năm"),
     ("channel", "", "Tiêu chí tuyên truyền cần chọn kênh tuyên truyền."),
     ("links", "javascript:alert(1)", "không phải là đường dẫn http(s) hợp lệ"),
 ])
@@ -57,6 +60,22 @@ def test_bad_field_is_refused_at_the_field_with_nothing_saved(
     response = support.post_entry(reporter, support.entry_data(tb, **{field: value}),
                                   files=[(support.png(), "anh.png")])
     _refused_without_trace(app, response, 400, message, before)
+
+
+def test_dates_are_typed_day_first_in_a_text_box_whatever_the_browsers_language(
+    app, world, reporter
+):
+    kh = factories.criterion(world.drive, "KH")
+    form = reporter.get("/don-vi/ket-qua/moi").get_data(as_text=True)
+    field = re.search(r'<input[^>]*id="activity_date"[^>]*>', form).group(0)
+    assert 'type="text"' in field and 'placeholder="dd/mm/yyyy"' in field
+    response = support.post_entry(reporter, support.entry_data(kh, quantity="1",
+                                                              activity_date="03/05/2021"))
+    assert response.status_code == 302
+    entry = db.session.scalars(select(Entry)).one()
+    assert entry.activity_date == date(2021, 5, 3)  # 3 May, not 5 March
+    edit = reporter.get(f"/don-vi/ket-qua/{entry.id}/sua").get_data(as_text=True)
+    assert 'value="03/05/2021"' in edit
 
 
 def test_reporter_is_never_offered_a_penalty_criterion_and_cannot_post_one(app, world, reporter):

@@ -20,8 +20,9 @@ PAGES = {
     "home": ("/", {"chart-top-huyen": 1, "chart-top-nganh": 1, "chart-top-cdcs": 1,
                    "chart-channels": 1}),
     "leaderboard": ("/bang-xep-hang/huyen", {"chart-block": 1, "chart-series": 5}),
-    # Filtered and searched: the bar chart shows the rows found, the lines the block's top 5.
-    "grassroots": ("/bang-xep-hang/cdcs?parent=TPCB&q=cdcs", {"chart-block": 1, "chart-series": 5}),
+    # A district's own board, searched: the bar chart shows the rows found, the lines the
+    # block's top units (Hòa An ranks four grassroots unions).
+    "grassroots": ("/bang-xep-hang/cdcs-hoaan?q=truong", {"chart-block": 1, "chart-series": 4}),
     "unit": ("/don-vi-thi-dua/hoaan", {"chart-unit-series": 1}),
     "propaganda": ("/tuyen-truyen", {"chart-channels": 1, "chart-weeks": 2}),
     "changes": ("/nhat-ky-xep-hang", {}),

@@ -126,10 +126,10 @@ def test_propaganda_feed_filters_by_phase_channel_unit_and_dates(client, scored)
 
 
 def test_propaganda_feed_explains_a_bad_filter(client, scored):
-    response = client.get("/tuyen-truyen?from=30/04/2021&channel=radio")
+    response = client.get("/tuyen-truyen?from=04/30/2021&channel=radio")
     assert response.status_code == 400
     page = text(response)
-    assert "Ngày phải có dạng năm-tháng-ngày" in page
+    assert "Ngày phải có dạng ngày/tháng/năm, ví dụ 30/04/2021." in page
     assert "Không có kênh tuyên truyền này" in page
 
 

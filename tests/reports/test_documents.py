@@ -170,3 +170,65 @@ def test_printable_page_is_the_same_document(world, visitor):
                  "Cao Bằng, ngày 10 tháng 5 năm 2021", "BÁO CÁO", "Nơi nhận:",
                  "Bản xem trước: báo cáo chưa được nộp."):
         assert text in page
+
+
+def _page_field(part) -> list[str]:
+    """The field instructions (PAGE, NUMPAGES) in a header or footer."""
+    return [node.text.strip() for node in part._element.iter(
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}instrText")]
+
+
+def test_pages_are_numbered_from_the_second_at_the_top_centre(world, visitor):
+    april_entries(world)
+    _file_april(visitor)
+    document = docx.Document(io.BytesIO(visitor.get(UNIT_DOCX).data))
+    section = document.sections[0]
+    # Decree 30/2020: Arabic page numbers centred at the top, none on the first page.
+    assert section.different_first_page_header_footer
+    assert _page_field(section.header) == ["PAGE"]
+    assert section.header.paragraphs[0].alignment == 1  # centred
+    assert _page_field(section.first_page_header) == []
+    assert _page_field(section.footer) == []
+
+
+def test_a_units_report_carries_its_own_place_and_falls_back_to_the_drives(world, visitor):
+    april_entries(world)
+    world.hoa_an.place = "Hòa An"
+    from competition.extensions import db
+
+    db.session.commit()
+    _file_april(visitor)
+    document = docx.Document(io.BytesIO(visitor.get(UNIT_DOCX).data))
+    right = _texts(document.tables[0].rows[0].cells[1])
+    assert right[-1] == "Hòa An, ngày 10 tháng 5 năm 2021"
+    world.hoa_an.place = ""
+    db.session.commit()
+    document = docx.Document(io.BytesIO(visitor.get(UNIT_DOCX).data))
+    assert _texts(document.tables[0].rows[0].cells[1])[-1] == "Cao Bằng, ngày 10 tháng 5 năm 2021"
+
+
+def test_summary_is_signed_by_the_drives_signer_and_ranks_every_block(world, make_visitor):
+    from competition.extensions import db
+
+    april_entries(world)
+    world.drive.signer_title = "TM. BAN THƯỜNG VỤ\nPHÓ CHỦ TỊCH"
+    world.drive.signer_name = "Hoàng Văn Thụ"
+    world.drive.archive_note = "VT, Ban TG-NC"
+    db.session.commit()
+    admin = make_visitor()
+    admin.login("admin")
+    document = docx.Document(io.BytesIO(admin.get(f"/bao-cao/tong-hop/{APRIL}/tai-ve.docx").data))
+    recipients, signature = (_texts(c) for c in document.tables[-1].rows[0].cells)
+    assert signature == ["TM. BAN THƯỜNG VỤ", "PHÓ CHỦ TỊCH", "Hoàng Văn Thụ"]
+    assert recipients[-1] == "- Lưu: VT, Ban TG-NC."
+    body = [p.text for p in document.paragraphs if p.text]
+    assert "IV. XẾP HẠNG THI ĐUA THEO KHỐI" in body
+    captions = [t for t in body if t.startswith(("1. Khối", "2. Khối", "3. Khối"))]
+    ranking = [_table_values(t) for t in document.tables
+               if t.rows[0].cells[0].text == "Hạng"]
+    assert len(ranking) == 3 and len(captions) >= 3  # huyen, nganh, cdcs
+    huyen = ranking[0]
+    assert huyen[0] == ["Hạng", "Đơn vị", "Tổng điểm", "Tỷ lệ (%)", "Xếp loại", "Tiêu chí đạt"]
+    # Hòa An has verified meetings, new members and works; Bảo Lâm two meetings only.
+    assert [(row[0], row[1]) for row in huyen[1:]] == [
+        ("1", "LĐLĐ huyện Hòa An"), ("2", "LĐLĐ huyện Bảo Lâm")]

@@ -175,3 +175,17 @@ def test_reporter_sees_own_months_with_their_status_in_the_menu(world, visitor):
     assert 'href="/bao-cao/"' in page and "Báo cáo tháng" in page
     assert "Quá hạn, chưa nộp" in page  # March and April are overdue on 10/5
     assert "Tổng hợp báo cáo" not in page
+
+
+def test_filing_asks_first_and_then_says_when_the_on_time_criterion_counts(world, visitor):
+    visitor.login("hoaan")
+    page = "/bao-cao/hoaan/2021-05"
+    form = visitor.get(page).get_data(as_text=True)
+    assert 'data-confirm="Nộp báo cáo tháng 05/2021? Sau khi nộp, đơn vị không sửa được nữa' in form
+    # Filed on 10/5/2021, long before its deadline (the end of 5/6/2021): BT counts May
+    # only once the deadline has passed, from 6/6/2021.
+    response = visitor.post(f"{page}/nop", {"highlights": "Tháng năm"}, token_from=page)
+    assert response.status_code == 302
+    text = " ".join(visitor.get(page).get_data(as_text=True).split())
+    assert ("Báo cáo nộp đúng hạn. Tiêu chí «Báo cáo tháng đúng hạn» (BT) tính tháng 05/2021 "
+            "từ ngày 06/06/2021") in text

@@ -28,6 +28,9 @@ PAYLOADS = [
     "\uff1d1+1",
 ]
 STARTS = set("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20")
+# The official result's table exists only once results are published (then it is written by
+# the same `tables.table_download`); before that these answer 404.
+AFTER_PUBLICATION = ["/ket-qua.csv", "/ket-qua.xlsx"]
 
 
 def downloads(world) -> list[str]:
@@ -38,6 +41,7 @@ def downloads(world) -> list[str]:
           for fmt in ("csv", "xlsx")),
         "/bang-xep-hang/huyen.csv", "/bang-xep-hang/huyen.xlsx",
         f"/bao-cao/{slug}/2021-04/tai-ve.xlsx", "/bao-cao/tong-hop/2021-04/tai-ve.xlsx",
+        *AFTER_PUBLICATION,
     ]
 
 
@@ -103,12 +107,17 @@ def hostile_texts(world, visitor):
 
 
 def test_every_spreadsheet_download_is_listed(app, world):
+    """Every route with a `<fmt>` is walked, unless it offers no spreadsheet format at all."""
+    from competition.commendation.views import FORMATS as COMMENDATION_FORMATS
+
+    assert not {"csv", "xlsx"} & set(COMMENDATION_FORMATS)  # Word and PDF documents only
     listed = {path.rsplit(".", 1)[0] for path in downloads(world)}
     for rule in app.url_map.iter_rules():
-        if "<fmt>" in rule.rule and rule.endpoint != "static":
+        if "<fmt>" in rule.rule and not rule.endpoint.startswith(("static", "commendation.")):
             stem = (rule.rule.replace("<fmt>", "").rstrip(".")
                     .replace("<slug>", world.hoa_an.slug).replace("<month_text>", "2021-04")
-                    .replace("<block_code>", "huyen"))
+                    .replace("<block_code>", "huyen")
+                    .replace("/dot/<drive_slug>", ""))  # the same board, of a named drive
             assert stem in listed, f"{rule.rule} ({rule.endpoint}) is not walked"
 
 
@@ -117,7 +126,10 @@ def test_no_cell_of_any_download_is_a_live_formula(hostile_texts, make_visitor):
     admin.login("admin")
     met = 0
     for path in downloads(hostile_texts):
-        values = cells(admin.get(path))
+        response = admin.get(path)
+        if path in AFTER_PUBLICATION and response.status_code == 404:
+            continue
+        values = cells(response)
         assert not [v for v in values if live(v)], path
         met_here = [v for v in values if isinstance(v, str) and v.startswith("'")
                     and any(p in v for p in PAYLOADS)]

@@ -83,7 +83,10 @@ def test_a_returned_penalty_offers_the_unit_no_edit_and_is_not_on_its_to_do_list
     page = reporter.get(f"/don-vi/ket-qua/{penalty.id}").get_data(as_text=True)
     assert f"/don-vi/ket-qua/{penalty.id}/sua" not in page
     assert f"/don-vi/ket-qua/{penalty.id}/xoa" not in page
-    assert "Tranh chấp lao động" not in reporter.get("/don-vi/").get_data(as_text=True)
+    dashboard = reporter.get("/don-vi/").get_data(as_text=True)
+    if "returned-entries" in dashboard:  # the to-do list (a notification may still tell of it)
+        todo = dashboard.split("returned-entries", 1)[1].split("</section>", 1)[0]
+        assert "Tranh chấp lao động" not in todo
     listing = reporter.get("/don-vi/ket-qua").get_data(as_text=True)
     assert f'value="{penalty.id}:' not in listing  # no box to tick for the bulk submit
 
