@@ -1,14 +1,14 @@
 """documents and ranking: drive rank_by, signer and archive note; unit place
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = "0014"
-down_revision = "0012"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
