@@ -178,7 +178,8 @@ def parse_copy_settings(text: str, file: str) -> tuple[dict[str, Any], list[dict
                           "hãy bỏ bảng này khỏi tệp (hoặc dùng `drive load`)")
     if r.problems:
         raise InvalidData(r.problems)
-    settings["report_deadline_day"] = int(settings["report_deadline_day"])
+    for whole in ("report_deadline_day", "appeal_days"):
+        settings[whole] = int(settings[whole])
     return settings, phases
 
 
