@@ -68,4 +68,4 @@ def test_the_admin_types_the_freeze_in_vietnam_time(world, make_visitor):
     assert response.status_code in (200, 302)
     db.session.expire_all()
     assert world.drive.freeze_at == datetime(2021, 6, 30, 13, tzinfo=UTC)
-    assert 'value="2021-06-30T20:00"' in admin.get("/quan-tri/dot-thi-dua").get_data(as_text=True)
+    assert 'value="30/06/2021 20:00"' in admin.get("/quan-tri/dot-thi-dua").get_data(as_text=True)

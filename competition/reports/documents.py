@@ -18,7 +18,6 @@ from flask_babel import lazy_gettext as _l
 
 from competition import clock
 from competition.models import Drive, Unit, UnitKind
-from competition.public.labels import CLASSIFICATION_LABELS
 from competition.quantities import quantity_label, share_of_members
 from competition.reports.services import (
     CriterionRow,
@@ -354,6 +353,9 @@ def area_label(summary: ProvinceMonth) -> str:
 
 def ranking_table(number: int, block_name: str, rows: list[Standing]) -> Table:
     """One block's standings as the summary prints them: rank, unit, points, percent, grade."""
+    # Imported here: the public package imports the commendation documents, which import this.
+    from competition.public.labels import CLASSIFICATION_LABELS
+
     body: list[list[Value]] = [
         [str(row.rank), row.unit.name, row.total, row.percent,
          str(CLASSIFICATION_LABELS[row.classification]), row.criteria_at_target]

@@ -145,7 +145,7 @@ def _when_on_time_counts(drive: Drive, month: date) -> str | None:
     A month counts once its deadline has passed (only then is it "due"), so a
     report filed early leaves the score unchanged until the day after the deadline.
     """
-    deadline = report_deadline(month, drive.report_deadline_day)
+    deadline = report_deadline(month, drive.report_deadline_day, clock.zone())
     criterion = next((c for c in standings.scored_criteria(drive)
                       if c.measure == Measure.ON_TIME), None)
     if criterion is None or now() > deadline:

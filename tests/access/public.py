@@ -16,4 +16,5 @@ def cases(world):
         Case("public.propaganda", "GET", "/tuyen-truyen?phase=dot2&channel=facebook", everyone(200)),
         Case("public.propaganda", "GET", "/tuyen-truyen?from=30-04-2021", everyone(400)),
         Case("public.changes", "GET", "/nhat-ky-xep-hang", everyone(200)),
+        Case("public.rules_page", "GET", "/the-le", everyone(200)),
     ]

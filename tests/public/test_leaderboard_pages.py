@@ -41,7 +41,7 @@ def ranked(response) -> list[tuple[int, str]]:
     """(rank, unit slug) of each row of the standings table, in order."""
     table = re.search(r'<table class="standings">.*?</table>', response.get_data(as_text=True), re.S)
     return [(int(rank), slug) for rank, slug in re.findall(
-        r'<td class="rank">(\d+).*?<a href="/don-vi-thi-dua/([^"]+)">', table.group(0), re.S)]
+        r'<td class="rank"[^>]*>(?:<span>)?(\d+).*?<a href="/don-vi-thi-dua/([^"]+)">', table.group(0), re.S)]
 
 
 def chart_labels(response, chart: str) -> list[str]:
