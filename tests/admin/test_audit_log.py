@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from pathlib import Path
 
 from bs4 import BeautifulSoup
 
@@ -96,3 +97,28 @@ def test_the_log_speaks_a_clerks_words_with_the_raw_json_one_click_away(admin, w
     assert not ISO_TIME.findall(text), ISO_TIME.findall(text)
     raw = BeautifulSoup(page.data, "html.parser").select_one("details.raw pre").get_text()
     assert '"action": "unit.update"' in raw and '"member_count": 2900' in raw
+
+
+ACTION = r'"([a-z_]+(?:\.[a-z_]+)?)"'
+
+
+def _recorded_actions() -> set[str]:
+    """Every action the code writes to the log, read from its source: the first argument of
+    each `record(...)` call, both sides of a conditional one; an appeal's outcome is one of
+    the decision form's two choices."""
+    root = Path(__file__).resolve().parents[2] / "competition"
+    found = {"appeal.uphold", "appeal.amend"}
+    for path in root.rglob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        found.update(re.findall(r"record\(\s*" + ACTION, source))
+        for pair in re.findall(r"record\(\s*" + ACTION + " if [^\n]+ else " + ACTION, source):
+            found.update(pair)
+    return found
+
+
+def test_every_action_the_code_records_has_a_clerks_name():
+    from competition.audit_words import ACTION_NAMES
+
+    unnamed = sorted(a for a in _recorded_actions() if a not in ACTION_NAMES)
+    assert "entry.verify" in ACTION_NAMES and "results.publish" in _recorded_actions()
+    assert unnamed == []
