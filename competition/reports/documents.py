@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from competition import clock
+from competition.formatting import number
 from competition.models import Drive, Unit, UnitKind
 from competition.quantities import quantity_label, share_of_members
 from competition.reports.services import (
@@ -201,6 +202,17 @@ def _target_text(row: CriterionRow) -> Value:
     return row.score.target
 
 
+def _criterion_text(row: CriterionRow) -> str:
+    """A criterion's name and code; for a rolled-up one, what of the running total came from
+    the units under the reporting unit."""
+    text = f"{row.criterion.name} ({row.criterion.code})"
+    if row.below.verified or row.below.pending:
+        text += "\n" + _("Lũy kế gồm %(verified)s đã xác nhận và %(pending)s chưa xác nhận từ "
+                          "đơn vị cấp dưới", verified=number(row.below.verified),
+                          pending=number(row.below.pending))
+    return text
+
+
 def criteria_table(caption: str, sheet: str, rows: list[CriterionRow],
                    with_target: bool) -> Table:
     """The criteria of the drive: the month's change and the running total, split; for a
@@ -210,7 +222,7 @@ def criteria_table(caption: str, sheet: str, rows: list[CriterionRow],
     body = []
     for index, row in enumerate(rows, start=1):
         cells: list[Value] = [
-            str(index), f"{row.criterion.name} ({row.criterion.code})", _measure_label(row),
+            str(index), _criterion_text(row), _measure_label(row),
             row.month.verified, row.month.pending, row.total.verified, row.total.pending,
         ]
         if with_target:

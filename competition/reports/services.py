@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import enum
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -128,7 +128,7 @@ class EntryGroup:
 
 
 def entry_groups(
-    drive: Drive, first: date, last: date, unit_id: int | None = None
+    drive: Drive, first: date, last: date, unit_ids: Collection[int] | None = None
 ) -> list[EntryGroup]:
     """Verified and submitted entries with an activity date in [first, last], grouped.
 
@@ -154,8 +154,8 @@ def entry_groups(
         )
         .group_by(Entry.unit_id, Criterion.code, Entry.phase_id, Entry.channel, verified)
     )
-    if unit_id is not None:
-        query = query.where(Entry.unit_id == unit_id)
+    if unit_ids is not None:
+        query = query.where(Entry.unit_id.in_(unit_ids))
     return [
         EntryGroup(u, c, p, ch, bool(v), int(q or 0), int(people or 0), n, latest)
         for u, c, p, ch, v, q, people, n, latest in db.session.execute(query)
@@ -214,6 +214,8 @@ class CriterionRow:
     month: Split
     total: Split
     score: scoring.CriterionScore | None = None
+    # Of the running total, what the units under this one did (rolled-up criteria only).
+    below: Split = Split()
 
     @property
     def percent_of_target(self) -> Decimal | None:
@@ -285,16 +287,26 @@ def find_report(drive: Drive, unit: Unit, month: date) -> MonthlyReport | None:
     ).first()
 
 
+def _own_and_rolled(groups: list[EntryGroup], unit: Unit, rolled: set[str]) -> list[EntryGroup]:
+    """The groups a unit's report counts: its own, and for a rolled-up criterion those of
+    every unit under it (each counted once, at the level where it was verified)."""
+    return [g for g in groups if g.unit_id == unit.id or g.criterion in rolled]
+
+
 def unit_month(drive: Drive, unit: Unit, month: date) -> UnitMonth:
     """The unit's report for `month`, filled from its entries with an activity date in it.
 
     The running total covers the drive's start to the end of the month, and is
     scored against the unit's target by `scoring.score_criterion` with the
-    targets the standings use.
+    targets the standings use. A district's (or sector union's) report adds, for a
+    rolled-up criterion, what the units under it did, as its board figure does.
     """
     last = month_end(month)
-    month_groups = entry_groups(drive, month, last, unit.id)
-    total_groups = entry_groups(drive, drive.starts_on, last, unit.id)
+    rolled = {c.code for c in reported_criteria(drive) if c.rollup}
+    subtree = subtree_ids(unit.id) if rolled else {unit.id}
+    month_groups = _own_and_rolled(entry_groups(drive, month, last, subtree), unit, rolled)
+    total_groups = _own_and_rolled(
+        entry_groups(drive, drive.starts_on, last, subtree), unit, rolled)
     prop = propaganda_criteria(drive)
     codes = [c.code for c in prop]
     by_phase = propaganda_rows(month_groups, codes, "phase_id", phase_labels(drive, month))
@@ -318,8 +330,11 @@ def unit_month(drive: Drive, unit: Unit, month: date) -> UnitMonth:
             max((g.latest for g in mine if g.latest), default=None),
         )
         score = scoring.score_criterion(rules[criterion.code], unit_facts, tally, facts.targets)
+        below = _sums(g for g in total_groups
+                      if g.criterion == criterion.code and g.unit_id != unit.id)
         rows.append(CriterionRow(
-            criterion, month_sums[criterion.code], total_sums[criterion.code], score
+            criterion, month_sums[criterion.code], total_sums[criterion.code], score,
+            below[criterion.code],
         ))
     report = find_report(drive, unit, month)
     return UnitMonth(
