@@ -1,4 +1,5 @@
-"""Extra applications for tests that need other settings or a second "worker"."""
+"""Extra applications for tests that need other settings or a second "worker", and a world
+in which every role of the access matrix can sign in."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from flask import Flask
 
 from competition import create_app
 from competition.extensions import db, limiter
+from tests import factories
 from tests.conftest import TEST_CONFIG, IsolatedClient
+from tests.factories import World
 
 
 @pytest.fixture
@@ -33,3 +36,10 @@ def another_app(app: Flask, database_uri: str) -> Callable[..., Flask]:
             db.engine.dispose()
     limiter.init_app(app)
     limiter.reset()
+
+
+@pytest.fixture
+def district_world(world: World) -> World:
+    """The small province with Hòa An's own block, its council's judge and its scoped admin:
+    a world in which every role of the access matrix has an account (`site.accounts`)."""
+    return factories.with_district(world)

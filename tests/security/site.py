@@ -2,7 +2,8 @@
 
 The security tests (headers, fuzzing, stored XSS) walk the site this way
 instead of listing routes by hand, so a page or form another area adds later
-is covered the day it appears.
+is covered the day it appears. Every walk goes as each role of the access
+matrix (`tests.access.ROLES`), signed in by `sign_in_as`.
 """
 
 from __future__ import annotations
@@ -15,9 +16,40 @@ from urllib.parse import urljoin, urlsplit
 from flask import Flask
 from werkzeug.exceptions import HTTPException
 
+from competition.models import User
+from tests.access import ROLES
+from tests.conftest import Visitor
+from tests.factories import World
+
 # Links a crawler must not follow: they change the visitor's own state, not the site's.
 NOT_FOLLOWED = ("/tai-khoan/ngon-ngu/", "/tai-khoan/dang-xuat")
 PER_ENDPOINT = 2  # pages of one kind (one unit page, one entry page...) are alike
+
+
+def accounts(world: World) -> dict[str, User | None]:
+    """The account that signs in for each role of the access matrix (None: nobody signs in).
+
+    The district roles exist once `factories.with_district` has given Hòa An its own
+    block and council (the `district_world` fixture), so a walk over every role needs that
+    world; a role added to the matrix without an account here fails loudly, not silently.
+    """
+    assert world.district_judge is not None, "walk every role in the `district_world` fixture"
+    by_role = {
+        "anonymous": None, "reporter_a": world.reporter_thpt, "reporter_b": world.reporter_bao_lam,
+        "judge": world.judge, "judge_parent": world.judge_hoa_an,
+        "district_judge": world.district_judge, "district_admin": world.district_admin,
+        "admin": world.admin,
+    }
+    assert set(by_role) == set(ROLES), f"no account for {sorted(set(ROLES) - set(by_role))}"
+    return by_role
+
+
+def sign_in_as(visitor: Visitor, world: World, role: str) -> Visitor:
+    """This visitor, signed in as the role's account (anonymous stays signed out)."""
+    account = accounts(world)[role]
+    if account is not None:
+        visitor.login(account.username)
+    return visitor
 
 
 @dataclass

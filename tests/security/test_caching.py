@@ -12,7 +12,7 @@ from PIL import Image
 
 from tests import factories
 from tests.access import ROLES
-from tests.security.site import crawl
+from tests.security.site import crawl, sign_in_as
 
 DOWNLOADS = [
     "/quan-tri/sao-luu/tai-ve",
@@ -23,18 +23,13 @@ DOWNLOADS = [
 ]
 
 
-def users(world) -> dict:
-    return {"reporter_a": world.reporter_thpt, "reporter_b": world.reporter_bao_lam,
-            "judge": world.judge, "judge_parent": world.judge_hoa_an, "admin": world.admin}
-
-
-def test_every_page_a_signed_in_person_reaches_is_never_stored(app, world, make_visitor):
-    factories.entry(world.thpt_hoa_an, factories.criterion(world.drive, "SK"), 2,
-                    status="submitted")
+def test_every_page_a_signed_in_person_reaches_is_never_stored(app, district_world, make_visitor):
+    world = district_world
+    for unit in (world.thpt_hoa_an, world.mn_hoa_an):  # one in the province's block, one in Hòa An's
+        factories.entry(unit, factories.criterion(world.drive, "SK"), 2, status="submitted")
     checked = 0
     for role in ROLES[1:]:
-        visitor = make_visitor()
-        visitor.login(users(world)[role].username)
+        visitor = sign_in_as(make_visitor(), world, role)
         for page in crawl(app, visitor.client, limit=35):
             response = visitor.get(page.url)
             if response.status_code in (200, 400, 403, 404, 409):

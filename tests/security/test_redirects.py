@@ -16,6 +16,7 @@ import pytest
 from competition.redirects import local_target
 from tests.access import ROLES
 from tests.conftest import Visitor
+from tests.security.site import sign_in_as
 
 SITE = "localhost"
 HOSTILE_TARGETS = [
@@ -91,18 +92,14 @@ def test_signing_in_returns_to_the_page_asked_for(world, visitor):
     assert response.headers["Location"] == "/don-vi/ket-qua?status=draft"
 
 
-def test_no_route_of_any_role_redirects_to_another_host(app, world, make_visitor):
+def test_no_route_of_any_role_redirects_to_another_host(app, district_world, make_visitor):
     """Every rule of the URL map that needs no argument, GET and POST (with a valid CSRF
     token), as every role, with every name a redirect target could hide under."""
-    users = {"reporter_a": world.reporter_thpt, "reporter_b": world.reporter_bao_lam,
-             "judge": world.judge, "judge_parent": world.judge_hoa_an, "admin": world.admin}
     rules = [r for r in app.url_map.iter_rules()
              if not r.arguments and r.endpoint not in ("static", "accounts.logout")]
     redirects = 0
     for role in ROLES:
-        visitor: Visitor = make_visitor()
-        if role != "anonymous":
-            visitor.login(users[role].username)
+        visitor: Visitor = sign_in_as(make_visitor(), district_world, role)
         token = visitor.token()
         for target in ("/\t/evil.example/", "//evil.example/", "/\\evil.example/"):
             query = "&".join(f"{name}={quote(target, safe='')}" for name in TARGET_NAMES)
