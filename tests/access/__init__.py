@@ -13,6 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from competition.extensions import db
+from competition.results import current_snapshot, publication
+from tests import factories
+
 # The full admin goes last: its actions (deleting a spare criterion) end what others try first.
 ROLES = ("anonymous", "reporter_a", "reporter_b", "judge", "judge_parent", "district_judge",
          "district_admin", "admin")
@@ -57,3 +61,20 @@ DISTRICT = ("district_judge", "district_admin")
 
 def signed_in(ok: int | tuple[int, ...] = 200) -> dict:
     return only(*ROLES[1:], ok=ok)
+
+
+def published(path: str) -> Callable[[Any], str]:
+    """`path`, once the drive's official result is published (the first call publishes it).
+
+    The freeze moves to 30/4/2021 so the appeal window (5 days) has ended by the
+    tests' today, 10/5/2021; the real publication then writes snapshot 1.
+    """
+    def build(world) -> str:
+        drive = world.drive
+        if current_snapshot(drive) is None:
+            drive.freeze_at = factories.vn(2021, 4, 30, 17)
+            drive.appeal_days = 5
+            publication.publish(drive, world.admin)
+            db.session.commit()
+        return path
+    return build

@@ -34,6 +34,13 @@ def _spare_criterion_path(world) -> str:
     return f"/quan-tri/tieu-chi/{criterion.id}"
 
 
+def _copy_form(world, code: str) -> dict:
+    """The next drive's own settings, its rules copied from the world's drive."""
+    return {"source": world.drive.id, "code": code, "title": "Đợt thi đua chào mừng bầu cử 2026",
+            "issuer": "Liên đoàn Lao động tỉnh Cao Bằng", "place": "Cao Bằng",
+            "starts_on": "20/01/2026", "ends_on": "30/04/2026", "election_day": "15/03/2026"}
+
+
 def cases(world):
     drive = world.drive
     phase = factories.phase(drive, "dot3")
@@ -54,6 +61,9 @@ def cases(world):
              note="a scoped admin starts at its own units"),
         Case("admin.drive_settings", "GET", "/quan-tri/dot-thi-dua", admin(200)),
         Case("admin.drive_new", "GET", "/quan-tri/dot-thi-dua/moi", admin(200)),
+        Case("admin.drive_copy_page", "GET", "/quan-tri/dot-thi-dua/sao-chep", admin(200)),
+        Case("admin.drive_copy_page", "POST", "/quan-tri/dot-thi-dua/sao-chep", admin(400),
+             data=lambda w: _copy_form(w, w.drive.code), note="the code is the source's own"),
         Case("admin.drive_activate", "POST", f"/quan-tri/dot-thi-dua/{drive.id}/kich-hoat",
              admin(302)),
         # Before the freeze publishing is refused (409) for admins, and closed to everyone else.
@@ -111,4 +121,7 @@ def cases(world):
         Case("admin.restore_commit", "POST", "/quan-tri/sao-luu/khoi-phuc/xac-nhan", admin(409),
              data={"token": "khong-co"}),
         Case("admin.audit_log", "GET", "/quan-tri/nhat-ky", admin(200)),
+        # Last: the copy becomes the active drive, which every case above is about.
+        Case("admin.drive_copy_page", "POST", "/quan-tri/dot-thi-dua/sao-chep", admin(302),
+             data=lambda w: _copy_form(w, "15/KH-LĐLĐ")),
     ]

@@ -10,4 +10,5 @@ def cases(world):
         Case("api.propaganda", "GET", "/api/v1/propaganda?channel=radio", everyone(400)),
         Case("api.openapi", "GET", "/api/v1/openapi.json", everyone(200)),
         Case("api.results", "GET", "/api/v1/results", everyone(200)),
+        Case("api.drives", "GET", "/api/v1/drives", everyone(200)),
     ]

@@ -1,4 +1,6 @@
-from tests.access import Case, everyone
+"""Public pages: everyone reads them, signed in or not."""
+
+from tests.access import Case, everyone, published
 
 
 def cases(world):
@@ -17,4 +19,13 @@ def cases(world):
         Case("public.propaganda", "GET", "/tuyen-truyen?from=30-04-2021", everyone(400)),
         Case("public.changes", "GET", "/nhat-ky-xep-hang", everyone(200)),
         Case("public.rules_page", "GET", "/the-le", everyone(200)),
+        # Before publication the official result's page says so; there is nothing to download.
+        Case("public.results", "GET", "/ket-qua", everyone(200)),
+        Case("public.results", "GET", lambda w: f"/dot/{w.drive.slug}/ket-qua", everyone(200)),
+        Case("public.results", "GET", "/dot/khong-co/ket-qua", everyone(404)),
+        Case("public.results_download", "GET", "/ket-qua.csv", everyone(404)),
+        Case("public.results_download", "GET", published("/ket-qua.csv"), everyone(200)),
+        Case("public.results_download", "GET", lambda w: f"/dot/{w.drive.slug}/ket-qua.xlsx",
+             everyone(200)),
+        Case("public.results_download", "GET", "/ket-qua.json", everyone(404)),
     ]

@@ -235,9 +235,10 @@ def test_thousands_of_hostile_requests_get_no_server_error_and_leave_the_databas
     drive = world.drive
     # Hòa An's own grassroots union too: the district judge and admin have entries in their scope.
     for unit in (world.thpt_hoa_an, world.bao_lam, world.hoa_an, world.mn_hoa_an):
+        judge = world.district_judge if unit is world.mn_hoa_an else None  # its council's own
         for status in ("draft", "submitted", "verified", "returned", "rejected"):
-            factories.entry(unit, factories.criterion(drive, "SK"), 2, status=status)
-        factories.entry(unit, factories.criterion(drive, "TB"), 5, status="submitted")
+            factories.entry(unit, factories.criterion(drive, "SK"), 2, status=status, judge=judge)
+        factories.entry(unit, factories.criterion(drive, "TB"), 5, status="submitted", judge=judge)
     seeded = db.session.scalar(select(func.max(Entry.id)))
     # One real entry with a file, so evidence routes have something to protect.
     reporter = make_visitor()
