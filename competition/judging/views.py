@@ -19,7 +19,7 @@ from competition.judging.forms import DecisionForm, GridForm
 from competition.models import AppealStatus, Block, Entry, Unit, User
 from competition.permissions import can_judge, can_see_unit, council_blocks, refusal_reason
 from competition.results import appeals
-from competition.security import database_id
+from competition.security import database_id, optional_id
 
 ACTIONS = {
     "xac-nhan": "verify",
@@ -225,7 +225,8 @@ def penalty():
     except form_tokens.FormAlreadyUsed as used:
         return _penalty_sent_twice(used)
     checked = entry_services.form_is_valid(form, drive)
-    unit = db.session.get(Unit, form.unit.data) if form.unit.data else None
+    unit_id = optional_id(str(form.unit.data)) if form.unit.data else None
+    unit = db.session.get(Unit, unit_id) if unit_id else None
     if unit is not None and not can_judge(judge, unit):
         abort(403, entry_services.TRANSITION_MESSAGES[refusal_reason(judge, unit)])
     if checked.status != 200:

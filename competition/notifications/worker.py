@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import threading
 from datetime import datetime
 
@@ -39,15 +40,20 @@ def notify_once() -> None:
 
 @notify_cli.command("run")
 def notify_run() -> None:
-    """Run until stopped: one pass every NOTIFY_POLL_SECONDS (the Procfile's worker)."""
+    """Run until stopped: one pass every NOTIFY_POLL_SECONDS (the Procfile's worker).
+
+    Ctrl+C (SIGINT) and a process manager's stop (SIGTERM) end it after the pass under way,
+    so an email is never cut off mid-send; the handlers are set here because a worker started
+    in the background may inherit an ignored SIGINT.
+    """
     seconds = current_app.config["NOTIFY_POLL_SECONDS"]
     stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
     click.echo(f"Tiến trình gửi thông báo đang chạy (mỗi {seconds} giây một lượt; Ctrl+C để dừng).")
-    try:
-        while not stop.is_set():
-            made, sent, failed = one_pass()
-            if made is not None or sent or failed:
-                _report(made, sent, failed)
-            stop.wait(seconds)
-    except KeyboardInterrupt:
-        click.echo("Đã dừng.")
+    while not stop.is_set():
+        made, sent, failed = one_pass()
+        if made is not None or sent or failed:
+            _report(made, sent, failed)
+        stop.wait(seconds)
+    click.echo("Đã dừng.")
