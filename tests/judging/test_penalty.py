@@ -61,3 +61,16 @@ def test_reporters_cannot_open_the_penalty_form(app, world, make_visitor):
     reporter = make_visitor()
     reporter.login("hoaan")
     assert reporter.get(PATH).status_code == 403
+
+
+def test_a_unit_id_no_database_can_hold_is_refused_on_the_form_not_a_server_error(
+    app, world, make_visitor
+):
+    recorder = make_visitor()
+    recorder.login("thamdinh1")
+    an = factories.criterion(world.drive, "AN")
+    response = support.post_entry(
+        recorder, support.entry_data(an, quantity="1", unit="99999999999999999999999999",
+                                     title="Ngừng việc tập thể"), path=PATH)
+    assert response.status_code == 400
+    assert db.session.scalars(select(Entry)).all() == []
