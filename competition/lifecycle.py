@@ -170,12 +170,13 @@ def _move(
     elif was_verified:
         entry.verified_at = None
     after = audit.entry_snapshot(entry)
+    try:
+        # Written now, whatever the move: a later query (tallies, notifications) must not be
+        # the one to find that another transaction changed the entry since our read.
+        db.session.flush()
+    except StaleDataError:
+        raise Conflict(entry) from None
     if was_verified or status == S.VERIFIED:
-        try:
-            db.session.flush()
-        except StaleDataError:
-            # Another transaction changed the entry between our read and this write.
-            raise Conflict(entry) from None
         old, new = standings.count_entry(entry, counted=status == S.VERIFIED)
         standings.bump_version(entry.criterion.drive_id)
         after["points_delta"] = str(
