@@ -286,22 +286,24 @@ def _send(content: bytes, filename: str, fmt: str):
     return response
 
 
+def _send_paper(build, fmt: str):
+    """One of the commendation's papers, built from the current list, as DOCX or PDF."""
+    if fmt not in FORMATS:
+        abort(404)
+    doc = build(_commendation())
+    return _send(docx_bytes(doc), doc.filename, fmt)
+
+
 @bp.route("/to-trinh.<fmt>")
 @admin_required
 def proposal_file(fmt: str):
-    if fmt not in FORMATS:
-        abort(404)
-    doc = documents.proposal_document(_commendation())
-    return _send(docx_bytes(doc), doc.filename, fmt)
+    return _send_paper(documents.proposal_document, fmt)
 
 
 @bp.route("/quyet-dinh.<fmt>")
 @admin_required
 def decision_file(fmt: str):
-    if fmt not in FORMATS:
-        abort(404)
-    doc = documents.decision_document(_commendation())
-    return _send(docx_bytes(doc), doc.filename, fmt)
+    return _send_paper(documents.decision_document, fmt)
 
 
 @bp.route("/giay-khen.<fmt>")
