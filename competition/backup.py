@@ -25,7 +25,7 @@ from typing import Any
 
 from sqlalchemy import Date, DateTime, Integer, Numeric, Table, func, select, text
 
-from competition import audit, cache
+from competition import audit, cache, standings
 from competition.audit import json_value
 from competition.clock import UTCDateTime, now
 from competition.extensions import db
@@ -187,8 +187,9 @@ def restore(
         actor = db.session.scalars(select(User).where(User.username == kept_hash[0])).first()
     # Boards cached before the restore must not be served for the restored versions.
     cache.backend().clear()
-    for drive in db.session.scalars(select(Drive)):
-        drive.standings_version = (drive.standings_version or 0) + 1
+    # Every version moves on, and every block's standing rows are rebuilt at their next read.
+    for drive_id in db.session.scalars(select(Drive.id)).all():
+        standings.bump_version(drive_id)
     audit.record("backup.restore", None, after={"created_at": data.get("created_at"),
                                                 "rows": sum(counts.values())},
                  actor=actor, actor_name="cli")

@@ -1,9 +1,13 @@
 """A cache that every worker can share: Redis when `REDIS_URL` is set, else per process.
 
-Keys carry the drive's standings version, which is bumped in the same
-transaction as every score change. A worker reads the version (one cheap
-query) and then either finds the value for that version or computes it, so
-no worker ever serves a board older than the last committed change.
+Each value lives in a slot named after what it is (a page and its arguments,
+a block's board as of the freeze) and carries the stamp of the versions it was
+made from (`standings.version_stamp`, bumped in the same transaction as every
+change it depends on). A reader whose stamp differs computes the value again
+and overwrites the slot: a superseded version is dropped at once, in the
+process and in Redis, never left to expire, so memory follows the number of
+pages, not the number of changes. The per-process cache is bounded in bytes
+(values are kept pickled, so their size is known), least recently used first out.
 """
 
 from __future__ import annotations
@@ -19,38 +23,49 @@ from flask import current_app
 from redis.exceptions import LockError
 
 T = TypeVar("T")
-LOCAL_ENTRIES = 256
+# A slot nobody reads for a day goes (a page of a URL nobody asks for any more).
 TTL_SECONDS = 24 * 3600
 # How long one worker may hold the right to compute a value before another
-# stops waiting and computes it too (a cold national board takes seconds).
+# stops waiting and computes it too.
 COMPUTE_LOCK_SECONDS = 60
 
 
 class LocalCache:
-    """A small LRU dict for a single process."""
+    """An LRU of pickled values for a single process, bounded in bytes."""
 
-    def __init__(self, size: int = LOCAL_ENTRIES) -> None:
-        self._items: OrderedDict[str, Any] = OrderedDict()
+    def __init__(self, limit: int) -> None:
+        # A value larger than a quarter of the limit is not kept (it would empty the rest).
+        self._items: OrderedDict[str, bytes] = OrderedDict()
         self._lock = threading.Lock()
-        self._size = size
+        self._limit = limit
+        self.size = 0
 
     def get(self, key: str) -> Any | None:
         with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]
-        return None
+            raw = self._items.get(key)
+            if raw is None:
+                return None
+            self._items.move_to_end(key)
+        return pickle.loads(raw)
 
     def set(self, key: str, value: Any) -> None:
+        raw = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
+            old = self._items.pop(key, None)
+            if old is not None:
+                self.size -= len(old)
+            if len(raw) > self._limit // 4:
+                return
+            self._items[key] = raw
+            self.size += len(raw)
+            while self.size > self._limit:
+                _key, evicted = self._items.popitem(last=False)
+                self.size -= len(evicted)
 
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+            self.size = 0
 
     def computing(self, key: str) -> nullcontext:
         """One process computes for itself; nothing to share."""
@@ -70,7 +85,8 @@ class RedisCache:
         return pickle.loads(raw) if raw is not None else None
 
     def set(self, key: str, value: Any) -> None:
-        self._redis.set(key, pickle.dumps(value), ex=TTL_SECONDS)
+        self._redis.set(key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL),
+                        ex=TTL_SECONDS)
 
     def clear(self) -> None:
         for key in self._redis.scan_iter("thidua:*"):
@@ -99,32 +115,36 @@ def backend() -> LocalCache | RedisCache:
     cache = app.extensions.get("thidua_cache")
     if cache is None:
         url = app.config.get("REDIS_URL")
-        cache = RedisCache(url) if url else LocalCache()
+        cache = RedisCache(url) if url else LocalCache(app.config["LOCAL_CACHE_BYTES"])
         app.extensions["thidua_cache"] = cache
     return cache
 
 
-def lookup(key: str) -> Any | None:
-    """The value stored under `key`, or None."""
-    return backend().get(f"thidua:{key}")
+def lookup(slot: str, stamp: str) -> Any | None:
+    """The value in `slot` if it was made from the versions `stamp` names, else None."""
+    found = backend().get(f"thidua:{slot}")
+    if found is None or found[0] != stamp:
+        return None
+    return found[1]
 
 
-def store(key: str, value: Any) -> None:
-    backend().set(f"thidua:{key}", value)
+def store(slot: str, stamp: str, value: Any) -> None:
+    """Put `value`, made from the versions `stamp` names, in `slot` (the older value goes)."""
+    backend().set(f"thidua:{slot}", (stamp, value))
 
 
-def cached(key: str, compute: Callable[[], T]) -> T:
-    """The value under `key`, computed once per key across every worker that shares the backend.
+def cached(slot: str, stamp: str, compute: Callable[[], T]) -> T:
+    """The value of `slot` for `stamp`, computed once across every worker that shares the backend.
 
-    With Redis, workers that miss the same key at once wait while the first
-    computes it, then read its value, instead of all computing the same board.
+    With Redis, workers that miss the same slot at once wait while the first
+    computes it, then read its value, instead of all computing the same thing.
     """
-    value = lookup(key)
+    value = lookup(slot, stamp)
     if value is not None:
         return value
-    with backend().computing(f"thidua:{key}"):
-        value = lookup(key)
+    with backend().computing(f"thidua:{slot}"):
+        value = lookup(slot, stamp)
         if value is None:
             value = compute()
-            store(key, value)
+            store(slot, stamp, value)
     return value

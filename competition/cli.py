@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -10,7 +11,7 @@ from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from competition import audit, clock, demo, drive_copy, drives, imports, standings
+from competition import audit, clock, demo, drive_copy, drives, history, imports, standings
 from competition.extensions import db
 from competition.formatting import fixed
 from competition.lifecycle import TransitionError
@@ -179,6 +180,24 @@ def standings_rebuild() -> None:
     after = standings.scoring_input(drive).tallies
     changed = sum(1 for key in set(before) | set(after) if before.get(key) != after.get(key))
     click.echo(f"Đã tính lại {count} dòng tổng hợp; {changed} dòng khác với trước khi tính lại.")
+    blocks = standings.refresh(drive)
+    click.echo(f"Đã tính lại bảng điểm của {blocks} khối.")
+
+
+@standings_cli.command("refresh")
+def standings_refresh() -> None:
+    """Rebuild the standing rows of every block not yet current today, and keep yesterday's ranks.
+
+    Meant for a nightly job shortly after midnight (Vietnam time), so the first
+    reader of the day finds every block ready.
+    """
+    drive = _require_drive()
+    blocks = standings.refresh(drive)
+    yesterday = clock.today() - timedelta(days=1)
+    kept = sum(history.keep_day_ranks(drive, block, yesterday) is not None
+               for block in standings.blocks() if drive.starts_on <= yesterday <= drive.ends_on)
+    click.echo(f"Đã tính lại bảng điểm của {blocks} khối; đã lưu thứ hạng ngày "
+               f"{yesterday:%d/%m/%Y} của {kept} khối.")
 
 
 @users_cli.command("import")

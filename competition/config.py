@@ -79,6 +79,8 @@ def from_environment(instance_path: Path) -> dict:
         "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
         "UPLOAD_DIR": os.environ.get("UPLOAD_DIR", str(instance_path / "uploads")),
         "REDIS_URL": os.environ.get("REDIS_URL", ""),
+        # What one worker keeps of cached pages in its own memory when there is no Redis.
+        "LOCAL_CACHE_BYTES": int(os.environ.get("LOCAL_CACHE_BYTES", str(32 * 1024 * 1024))),
         "MAX_UPLOAD_MB": int(os.environ.get("MAX_UPLOAD_MB", "10")),
         "MAX_FILES_PER_ENTRY": int(os.environ.get("MAX_FILES_PER_ENTRY", "10")),
         # Failed sign-ins allowed before the next attempt waits (moving window, see security.py).

@@ -48,3 +48,18 @@ def init_database(app: Flask) -> None:
         engine = db.engine
         if engine.dialect.name == "sqlite":
             configure_sqlite(engine)
+
+
+def dialect_insert(target):
+    """An INSERT that knows `ON CONFLICT` (`on_conflict_do_nothing`, `on_conflict_do_update`).
+
+    Both databases we run on have the clause, each in its own dialect; this
+    picks the one of the session's connection.
+    """
+    from competition.extensions import db
+
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(target)

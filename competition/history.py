@@ -4,8 +4,9 @@ Every past score comes from the standings service's own rules and facts as of
 an earlier moment, so a chart can never disagree with the leaderboard, and
 the last point of a series is the board itself. Only what a page shows is
 computed: the series of the few charted units (their own entries, tallied per
-week in memory), and the ranks of one block a week ago (one board, cached per
-standings version and day). A repeat visit costs one cache read.
+week in memory, cached per version of their block), and the ranks of the
+shown units a week ago (kept once per block and day). A repeat visit costs
+one cache read.
 
 History is rebuilt from today's verified entries as of when each was
 verified: an entry verified and later reopened leaves the past too.
@@ -19,12 +20,24 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import String, cast, func, or_, select
+from sqlalchemy.exc import OperationalError
 
 from competition import clock, scoring, standings
 from competition.cache import cached
 from competition.clock import now
+from competition.database import dialect_insert
 from competition.extensions import db
-from competition.models import Appeal, AuditEvent, Criterion, Drive, Entry, ResultSnapshot, Unit
+from competition.models import (
+    Appeal,
+    AuditEvent,
+    Block,
+    Criterion,
+    Drive,
+    Entry,
+    ResultSnapshot,
+    Unit,
+    UnitRankDay,
+)
 
 RANK_WINDOW = timedelta(days=7)
 CHANGE_ACTIONS = ("entry.verify", "entry.reopen")
@@ -67,10 +80,6 @@ class Series:
         return self.totals.get(unit_code, [])
 
 
-def _key(kind: str, drive: Drive, cutoff: datetime | None, *more: object) -> str:
-    version = standings.request_version(drive.id)
-    moment = cutoff.isoformat() if cutoff else "live"
-    return ":".join(map(str, (kind, drive.id, version, moment, clock.today(), *more)))
 
 
 def points_over_time(
@@ -78,12 +87,14 @@ def points_over_time(
 ) -> Series:
     """The total of each unit of `shown` (rows of the board) at the end of each week.
 
-    Cached per standings version, day and set of units, so it is computed once
-    after each score change for each chart that is looked at.
+    Cached per version of their block (and day), so it is computed once after
+    each change in that block for each chart that is looked at.
     """
     codes = [row.unit.code for row in shown]
     if not codes:
         return Series(series_days(drive, cutoff), {})
+    moment = cutoff.isoformat() if cutoff else "live"
+    scopes = [standings.block_scope(block) for block in {row.unit.block for row in shown}]
 
     def compute() -> Series:
         days = series_days(drive, cutoff)
@@ -97,7 +108,12 @@ def points_over_time(
             totals[row.unit.code].append(row.total)
         return Series(days, totals)
 
-    return cached(_key("history", drive, cutoff, ",".join(codes)), compute)
+    # One slot per unit's own chart and per block's top: when the top changes, its chart
+    # is drawn anew in the same slot, never kept beside the old one.
+    blocks = ",".join(sorted({row.unit.block for row in shown}))
+    which = codes[0] if len(codes) == 1 else "top"
+    return cached(f"history:{drive.id}:{moment}:{blocks}:{which}",
+                  f"{standings.stamp_for(drive.id, cutoff, scopes)}:{','.join(codes)}", compute)
 
 
 def rank_reference(cutoff: datetime | None) -> date:
@@ -106,29 +122,62 @@ def rank_reference(cutoff: datetime | None) -> date:
 
 
 def rank_changes(
-    drive: Drive, block_code: str, rows: Sequence[scoring.Standing], cutoff: datetime | None
+    drive: Drive, block: Block, rows: Sequence[scoring.Standing], cutoff: datetime | None
 ) -> dict[str, int]:
     """Places gained (positive) or lost in one block since the end of the day a week before.
 
-    Ranks never cross blocks, so only that block's board of a week ago is
-    computed (its tallies summed by the database), and only its ranks are
-    kept in the cache. A unit missing from the earlier board (added since)
-    has no change.
+    Read from the ranks kept per block and day (`UnitRankDay`), for the units
+    shown only. A block's ranks of a day are kept the first time they are
+    asked for (`flask standings refresh` keeps yesterday's each night), from
+    that day's board as of its end. A unit missing from the earlier board
+    (added since) has no change.
     """
     earlier_day = rank_reference(cutoff)
-    if earlier_day < drive.starts_on:
+    if earlier_day < drive.starts_on or not rows:
         return {}
+    shown = [row.unit.code for row in rows]
+    ranks = keep_day_ranks(drive, block, earlier_day)
+    if ranks is None:
+        ranks = dict(db.session.execute(
+            select(Unit.code, UnitRankDay.rank)
+            .join(Unit, UnitRankDay.unit_id == Unit.id)
+            .where(UnitRankDay.drive_id == drive.id, UnitRankDay.block_id == block.id,
+                   UnitRankDay.day == earlier_day, Unit.code.in_(shown))
+        ).all())
+    return {code: ranks[code] - row.rank for code, row in zip(shown, rows, strict=True)
+            if code in ranks}
 
-    def compute() -> dict[str, int]:
-        before = standings.compute_board(drive, end_of(earlier_day), standings.Only(block=block_code))
-        return {row.unit.code: row.rank for row in before.get(block_code, [])}
 
-    ranks = cached(_key("ranks", drive, cutoff, block_code, earlier_day), compute)
-    return {
-        row.unit.code: ranks[row.unit.code] - row.rank
-        for row in rows
-        if row.unit.code in ranks
-    }
+def keep_day_ranks(drive: Drive, block: Block, day: date) -> dict[str, int] | None:
+    """Keep the block's ranks at the end of `day` unless they are kept already.
+
+    None when they were; else the ranks just computed (by unit code), also when
+    the database was too busy to keep them (a later reader keeps them). The
+    board of that moment is scored once, its tallies summed by the database as
+    of the end of the day.
+    """
+    kept = db.session.scalar(select(UnitRankDay.unit_id).where(
+        UnitRankDay.drive_id == drive.id, UnitRankDay.block_id == block.id,
+        UnitRankDay.day == day).limit(1))
+    if kept is not None:
+        return None
+    before = standings.compute_board(drive, end_of(day), standings.Only(block=block.code))
+    ranks = {row.unit.code: row.rank for row in before.get(block.code, [])}
+    ids = dict(db.session.execute(
+        select(Unit.code, Unit.id).where(Unit.code.in_(list(ranks)))).all())
+    if not ranks:
+        return ranks
+    # The read ends first, so the write waits for SQLite's lock instead of failing on a
+    # stale snapshot; a database busy with another writer leaves the keeping to the next reader.
+    db.session.commit()
+    try:
+        db.session.execute(dialect_insert(UnitRankDay).values([
+            {"drive_id": drive.id, "block_id": block.id, "day": day, "unit_id": ids[code],
+             "rank": rank} for code, rank in ranks.items()]).on_conflict_do_nothing())
+        db.session.commit()
+    except OperationalError:
+        db.session.rollback()
+    return ranks
 
 
 @dataclass(frozen=True)

@@ -178,7 +178,9 @@ def _move(
         raise Conflict(entry) from None
     if was_verified or status == S.VERIFIED:
         old, new = standings.count_entry(entry, counted=status == S.VERIFIED)
-        standings.bump_version(entry.criterion.drive_id)
+        criterion = entry.criterion
+        standings.keep_units(criterion.drive, standings.units_moved_by(
+            entry.unit_id, bool(criterion.rollup)), propaganda=criterion.is_propaganda)
         after["points_delta"] = str(
             standings.criterion_points(entry.unit, entry.criterion, new)
             - standings.criterion_points(entry.unit, entry.criterion, old)

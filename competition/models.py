@@ -469,6 +469,99 @@ class CriterionTally(db.Model):
     below_items: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class StandingsScope(db.Model):
+    """A version counter for one part of a drive's standings, so a change invalidates only that part.
+
+    Scopes: `rules` (anything drive-wide: criteria, targets, units, thresholds),
+    `block:<code>` (a unit of that block changed), `propaganda` (a propaganda
+    criterion changed), `frozen` (the board as of the freeze changed: appeals).
+    Cached pages name the versions of the scopes they are made of. On a block
+    scope, `as_of` is the Vietnam day its standing rows were last rebuilt whole
+    (NULL: they must be, because something drive-wide changed).
+    """
+
+    __tablename__ = "standings_scope"
+
+    drive_id: Mapped[int] = mapped_column(ForeignKey("drive.id"), primary_key=True)
+    scope: Mapped[str] = mapped_column(String(40), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    as_of: Mapped[date | None] = mapped_column(Date)
+
+
+class UnitStanding(db.Model):
+    """A unit's standing on the live board, written by the transaction that changes it.
+
+    Computed by `scoring` for that one unit, so a board page is an indexed read
+    of its rows in ranking order (`ix_unit_standing_order`: the drive's first key
+    and criteria at target negated, so one ascending index serves the ranking),
+    not a scoring of the whole block. `as_of` is the Vietnam day of the facts
+    it was scored with (monthly reports fall due with the calendar).
+    """
+
+    __tablename__ = "unit_standing"
+
+    drive_id: Mapped[int] = mapped_column(ForeignKey("drive.id"), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), primary_key=True)
+    block_id: Mapped[int] = mapped_column(ForeignKey("block.id"))
+    total: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    max_total: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    percent: Mapped[Decimal] = mapped_column(Numeric(8, 2))
+    classification: Mapped[str] = mapped_column(String(16))
+    criteria_at_target: Mapped[int] = mapped_column(Integer)
+    latest_activity: Mapped[date | None] = mapped_column(Date)
+    # The ranking keys, each ascending: -(total or percent), -criteria at target,
+    # the latest activity (a unit with none last), then the name for the order of equals.
+    order_first: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    order_targets: Mapped[int] = mapped_column(Integer)
+    order_activity: Mapped[date] = mapped_column(Date)
+    # Compared by code point on both databases, as Python compares the casefolded names.
+    order_name: Mapped[str] = mapped_column(
+        String(200).with_variant(String(200, collation="C"), "postgresql"))
+    # The name as a search compares it (slug form: "hoa an" finds "Hòa An").
+    search_key: Mapped[str] = mapped_column(String(200))
+    scores: Mapped[list] = mapped_column(JSON)
+    as_of: Mapped[date] = mapped_column(Date)
+
+    __table_args__ = (
+        Index("ix_unit_standing_order", "drive_id", "block_id", "order_first", "order_targets",
+              "order_activity", "order_name"),
+    )
+
+
+class UnitRankDay(db.Model):
+    """A unit's rank in its block at the end of one Vietnam day, kept once per block and day.
+
+    The rank arrows ("since 7 days") read it instead of recomputing last week's board.
+    """
+
+    __tablename__ = "unit_rank_day"
+
+    drive_id: Mapped[int] = mapped_column(ForeignKey("drive.id"), primary_key=True)
+    block_id: Mapped[int] = mapped_column(ForeignKey("block.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), primary_key=True)
+    rank: Mapped[int] = mapped_column(Integer)
+
+
+class PropagandaTally(db.Model):
+    """Verified propaganda activities per criterion, phase, channel and activity day.
+
+    Kept in step with each verification like the unit tallies, so the channel
+    sums and weekly charts of the whole drive read a few hundred rows, not
+    every verified activity. `phase_id` 0 and `channel` "" stand for none.
+    """
+
+    __tablename__ = "propaganda_tally"
+
+    criterion_id: Mapped[int] = mapped_column(ForeignKey("criterion.id"), primary_key=True)
+    phase_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(32), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    activities: Mapped[int] = mapped_column(Integer, default=0)
+    quantity: Mapped[int] = mapped_column(Integer, default=0)
+    people: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class AuditEvent(db.Model):
     """One line of the audit log (nhật ký): who changed what, when, before and after."""
 

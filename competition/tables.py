@@ -12,7 +12,8 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
-from collections.abc import Iterable, Sequence
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -75,14 +76,30 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+def csv_lines(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
+    """The CSV text line by line (the BOM first), so a long table never sits whole in memory."""
     buffer = io.StringIO()
     # Every field quoted, as OWASP advises, so a separator inside a text never starts a new cell.
     writer = csv.writer(buffer, quoting=csv.QUOTE_ALL)
-    writer.writerow([spreadsheet_text(h) for h in header])
-    for row in rows:
-        writer.writerow(["" if v is None else spreadsheet_text(_cell(v)) for v in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    yield "\ufeff"
+    for row in [[spreadsheet_text(h) for h in header]], rows:
+        for cells in row:
+            writer.writerow(["" if v is None else spreadsheet_text(_cell(v)) for v in cells])
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+
+
+def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    return "".join(csv_lines(header, rows)).encode("utf-8")
+
+
+def gzipped(lines: Iterable[str]) -> bytes:
+    """UTF-8 text compressed with gzip as it comes, a line at a time."""
+    compressor = zlib.compressobj(6, zlib.DEFLATED, 31)
+    parts = [compressor.compress(line.encode("utf-8")) for line in lines]
+    parts.append(compressor.flush())
+    return b"".join(parts)
 
 
 def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]]]]) -> bytes:

@@ -167,15 +167,54 @@ def test_with_redis_a_worker_waits_for_the_board_another_is_computing(app):
 
     def second_worker() -> None:
         with other.app_context():
-            found["board"] = cache.cached("board-in-the-making", lambda: "computed twice")
+            found["board"] = cache.cached("board-in-the-making", "v1", lambda: "computed twice")
 
     with cache.backend().computing("thidua:board-in-the-making"):
         waiting = threading.Thread(target=second_worker)
         waiting.start()
         waiting.join(timeout=1)
         assert waiting.is_alive(), "the second worker did not wait for the first"
-        cache.store("board-in-the-making", "computed once")
+        cache.store("board-in-the-making", "v1", "computed once")
     waiting.join()
     assert found["board"] == "computed once"
     with other.app_context():
         db.engine.dispose()
+
+
+def test_a_worker_keeps_no_more_than_its_byte_limit_least_recently_used_out_first():
+    local = cache.LocalCache(limit=4000)
+    for number in range(10):
+        local.set(f"page-{number}", b"x" * 900)
+        assert local.size <= 4000
+    assert local.get("page-9") is not None and local.get("page-0") is None
+    local.get("page-6")  # read lately: it stays when the next one comes
+    local.set("page-10", b"x" * 900)
+    assert local.get("page-6") is not None and local.get("page-7") is None
+    local.set("huge", b"x" * 1001)  # more than a quarter of the limit is never kept
+    assert local.get("huge") is None and local.size <= 4000
+
+
+def test_a_superseded_version_is_overwritten_not_kept_beside_the_new_one(workers, world):
+    first, _second = workers
+    tb = factories.criterion(world.drive, "TB")
+    pending = [factories.entry(world.hoa_an, tb, 1, status=EntryStatus.SUBMITTED)
+               for _ in range(3)]
+    pages = ["/", "/bang-xep-hang/huyen", f"/don-vi-thi-dua/{world.hoa_an.slug}",
+             BOARD + "?block=huyen"]
+    for path in pages:
+        assert first.get(path).status_code == 200
+    backend = cache.backend()
+    kept = _cache_keys(backend)
+    for entry in pending:
+        lifecycle.verify(entry, world.judge)
+        db.session.commit()
+        for path in pages:
+            assert first.get(path).status_code == 200
+        assert _cache_keys(backend) == kept
+
+
+def _cache_keys(backend) -> set[str]:
+    if isinstance(backend, cache.RedisCache):
+        return {key.decode() for key in backend._redis.scan_iter("thidua:*")
+                if not key.endswith(b":computing")}
+    return set(backend._items)

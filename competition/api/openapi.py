@@ -113,8 +113,17 @@ SCHEMAS: dict[str, Any] = {
                 "code": {"type": "string"}, "name": {"type": "string"},
                 "measure": {"type": "string"}, "unit_label": {"type": "string"},
                 "max_points": DECIMAL}}},
+            "limit": {"type": ["integer", "null"], "description":
+                      "Rows per block on this page; null when the whole board is answered "
+                      "(a drive of at most 1,000 ranked units asked without limit or offset)."},
             "blocks": {"type": "array", "items": {"type": "object", "properties": {
                 "code": {"type": "string"}, "name": {"type": "string"},
+                "size": {"type": "integer", "description": "Ranked units in the block."},
+                "offset": {"type": "integer", "description": "Position of the first row (0-based)."},
+                "next": {"type": ["string", "null"], "format": "uri",
+                         "description": "The block's next page, or null at its end."},
+                "export": {"type": "string", "format": "uri",
+                           "description": "The whole block, gzip-compressed NDJSON."},
                 "rows": {"type": "array", "items": _ref("Standing")}}}},
         },
     },
@@ -196,12 +205,28 @@ PROPAGANDA_FILTERS = [
 PATHS: dict[str, Any] = {
     "/leaderboard": {"get": {
         "operationId": "leaderboard",
-        "summary": "The public standings of every block, or of one.",
-        "parameters": [_query("block", "Only this block (its code, e.g. nganh).",
-                              {"type": "string"})],
+        "summary": "A page of the public standings of every block, or of one.",
+        "parameters": [
+            _query("block", "Only this block (its code, e.g. nganh).", {"type": "string"}),
+            _query("limit", "Rows per block, 1 to 1000 (default 100; a drive of at most 1,000 "
+                   "ranked units asked without limit or offset answers every row).",
+                   {"type": "integer", "minimum": 1, "maximum": 1000}),
+            _query("offset", "Position of the first row, from 0 (default 0).",
+                   {"type": "integer", "minimum": 0}),
+        ],
         "responses": {"200": _ok("Leaderboard", "Every block (or the one asked for), ranked."),
                       "304": NOT_MODIFIED, "400": ERROR, "404": ERROR},
     }},
+    **{f"/leaderboard/{{block_code}}.{fmt}": {"get": {
+        "operationId": f"leaderboard_export_{fmt.split('.')[0]}",
+        "summary": f"One whole block, gzip-compressed {label}, made once per change of the block.",
+        "parameters": [{"name": "block_code", "in": "path", "required": True,
+                        "schema": {"type": "string"}}],
+        "responses": {"200": {"description": f"The block as gzip-compressed {label}.",
+                              "content": {"application/gzip": {}}},
+                      "304": NOT_MODIFIED, "404": ERROR},
+    }} for fmt, label in (("ndjson.gz", "NDJSON (one Standing per line)"),
+                          ("csv.gz", "CSV (the leaderboard download's columns)"))},
     "/units/{code}": {"get": {
         "operationId": "unit",
         "summary": "One ranked unit: standing, declared total, points over time, propaganda.",
@@ -238,7 +263,8 @@ PATHS: dict[str, Any] = {
 
 DRIVE_PARAMETER = _query("drive", "A drive on record by its slug (see /drives); "
                          "default: the active drive.")
-for _path in ("/leaderboard", "/units/{code}", "/propaganda", "/results"):
+for _path in ("/leaderboard", "/leaderboard/{block_code}.ndjson.gz",
+              "/leaderboard/{block_code}.csv.gz", "/units/{code}", "/propaganda", "/results"):
     _operation = PATHS[_path]["get"]
     _operation["parameters"] = [*_operation.get("parameters", []), DRIVE_PARAMETER]
 

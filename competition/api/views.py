@@ -9,24 +9,25 @@ describes every field.
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from flask import abort, current_app, jsonify, request, url_for
+from flask import Response, abort, current_app, jsonify, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from competition import history, scoring, standings
+from competition import history, scoring, standings, tables
 from competition.api import bp
 from competition.api.openapi import openapi_document
 from competition.commendation import official, services
 from competition.entry_rules import CHANNEL_NAMES
 from competition.extensions import db
 from competition.models import Drive, Entry, ResultSnapshot, Unit
-from competition.public import queries
+from competition.public import queries, scopes
 from competition.public.freshness import conditional, current_drive, current_perspective
 from competition.public.labels import CLASSIFICATION_LABELS
-from competition.public.views import declared_standing
+from competition.public.views import declared_standing, leaderboard_table
 from competition.results import current_snapshot, snapshots
 
 PLACES = Decimal("0.0001")
@@ -118,41 +119,118 @@ def standing_json(row: scoring.Standing, slug: str) -> dict:
     }
 
 
+# Rows a page of the board holds unless `limit` says otherwise, and the most it may ask.
+PAGE_ROWS = 100
+MAX_PAGE_ROWS = 1000
+# A drive this small still answers the board whole when no page is asked for (the API's
+# first form); a larger one answers its first page and links the next.
+WHOLE_BOARD_UNITS = 1000
+
+
+def _error(message: str, fields: dict[str, str]):
+    return jsonify({"error": {"status": 400, "message": message, "fields": fields}}), 400
+
+
+def _whole_number(name: str, default: int | None, highest: int) -> int | None:
+    """`?<name>=`: a whole number from 0 to `highest`, else ValueError naming the field."""
+    raw = request.args.get(name, "").strip()
+    if raw == "":
+        return default
+    if not raw.isdigit() or int(raw) > highest:
+        raise ValueError(name)
+    return int(raw)
+
+
+def _paging(drive: Drive) -> tuple[int, int | None]:
+    """(offset, limit) of the rows asked for; limit None is the whole board (small drives only)."""
+    asked = "limit" in request.args or "offset" in request.args
+    whole = not asked and standings.ranked_unit_count() <= WHOLE_BOARD_UNITS
+    limit = _whole_number("limit", None if whole else PAGE_ROWS, MAX_PAGE_ROWS)
+    if limit == 0:
+        raise ValueError("limit")
+    return _whole_number("offset", 0, 2**31 - 1), limit
+
+
+def _criteria_json(drive: Drive) -> list[dict]:
+    return [
+        {"code": c.code, "name": c.name, "measure": c.measure, "unit_label": c.unit_label,
+         "max_points": points(c.max_points)}
+        for c in standings.scored_criteria(drive)
+    ]
+
+
 @bp.route("/leaderboard")
-@conditional(public_only=True)
+@conditional(public_only=True, depends=scopes.api_board)
 def leaderboard():
-    """Every block, or only `?block=<code>`; served from the page cache per standings version."""
+    """A page of every block, or of `?block=<code>`: rows `offset` to `offset + limit`.
+
+    Each block says its size and the address of its next page. The whole of a
+    large block is the export (`/leaderboard/<block>.ndjson.gz`, `.csv.gz`).
+    """
     drive = _drive()
     chosen = request.args.get("block", "").strip()
     if chosen and chosen not in standings.ranked_blocks():
-        return jsonify({"error": {"status": 400, "message": _("Bộ lọc không hợp lệ."),
-                                  "fields": {"block": _("Không có khối thi đua này.")}}}), 400
-    board = current_perspective().board(chosen or None)
-    units = queries.unit_index()
-    names = {b.code: b.name for b in standings.blocks()}
-    return jsonify({
-        "drive": drive_json(drive),
-        "criteria": [
-            {"code": c.code, "name": c.name, "measure": c.measure, "unit_label": c.unit_label,
-             "max_points": points(c.max_points)}
-            for c in standings.scored_criteria(drive)
-        ],
-        "blocks": [
-            {"code": code, "name": names[code],
-             "rows": [standing_json(row, units[row.unit.code].slug) for row in rows]}
-            for code, rows in board.items()
-        ],
-    })
+        return _error(_("Bộ lọc không hợp lệ."), {"block": _("Không có khối thi đua này.")})
+    try:
+        offset, limit = _paging(drive)
+    except ValueError as wrong:
+        message = (_("Số dòng mỗi trang từ 1 đến %(n)s.", n=MAX_PAGE_ROWS)
+                   if str(wrong) == "limit" else _("Vị trí bắt đầu phải là số nguyên không âm."))
+        return _error(_("Bộ lọc không hợp lệ."), {str(wrong): message})
+    view = current_perspective()
+    blocks = {b.code: b for b in standings.blocks()}
+    found = []
+    for code in [chosen] if chosen else standings.ranked_blocks():
+        board = view.board(blocks[code])
+        size = board.size()
+        page = board.page(offset, limit if limit is not None else size)
+        end = offset + len(page.rows)
+        found.append({
+            "code": code, "name": blocks[code].name, "size": size, "offset": offset,
+            "next": url_for("api.leaderboard", block=code, offset=end, limit=limit,
+                            _external=True) if limit is not None and end < size else None,
+            "export": url_for("api.leaderboard_export", block_code=code, _external=True),
+            "rows": [standing_json(row, page.units[row.unit.code].slug) for row in page.rows],
+        })
+    return jsonify({"drive": drive_json(drive), "criteria": _criteria_json(drive),
+                    "limit": limit, "blocks": found})
+
+
+@bp.route("/leaderboard/<block_code>.ndjson.gz", defaults={"fmt": "ndjson.gz"})
+@bp.route("/leaderboard/<block_code>.csv.gz", defaults={"fmt": "csv.gz"})
+@conditional(public_only=True, depends=scopes.export)
+def leaderboard_export(block_code: str, fmt: str):
+    """A whole block, gzip-compressed: one JSON standing per line, or the board's CSV.
+
+    Made once per version of the block (the page cache keeps the compressed
+    bytes), read from the standing rows in batches and compressed as it goes.
+    """
+    if block_code not in standings.ranked_blocks():
+        abort(404, _("Không có khối thi đua này."))
+    drive = _drive()
+    block = next(b for b in standings.blocks() if b.code == block_code)
+    board = current_perspective().board(block)
+    if fmt == "ndjson.gz":
+        lines = (json.dumps(standing_json(row, unit.slug), ensure_ascii=False) + "\n"
+                 for row, unit in board.every())
+    else:
+        rows = (row for row, _unit in board.every())
+        header, body = leaderboard_table(drive, rows, standings.scored_criteria(drive))
+        lines = tables.csv_lines(header, body)
+    response = Response(tables.gzipped(lines), mimetype="application/gzip")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="bang-xep-hang-{block_code}.{fmt.split(".")[0]}.gz"')
+    return response
 
 
 @bp.route("/units/<code>")
-@conditional(public_only=True)
+@conditional(public_only=True, depends=scopes.unit_page)
 def unit(code: str):
     drive = _drive()
     found = db.session.scalars(select(Unit).where(Unit.code == code)).first()
     view = current_perspective()
-    ranked = found is not None and found.block is not None
-    standing = standings.standing_of(view.board(found.block.code), code) if ranked else None
+    ranked = found is not None and found.block is not None and found.active
+    standing = view.board(found.block).standing(found.id) if ranked else None
     if standing is None:
         abort(404, _("Không có đơn vị xếp hạng mang mã này."))
     series = history.points_over_time(drive, view.cutoff, [standing])
@@ -192,7 +270,7 @@ def activity_json(entry: Entry) -> dict:
 
 
 @bp.route("/propaganda")
-@conditional(public_only=True)
+@conditional(public_only=True, depends=scopes.propaganda)
 def propaganda():
     drive = _drive()
     view = current_perspective()

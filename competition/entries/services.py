@@ -31,6 +31,7 @@ from competition.formatting import moment
 from competition.models import Criterion, Drive, Entry, EntryStatus, Evidence, Unit, User
 from competition.results import lock
 from competition.security import database_id, optional_id
+from competition.standings.pages import live_board
 
 EDITABLE = (EntryStatus.DRAFT, EntryStatus.RETURNED)
 
@@ -395,8 +396,8 @@ def missing_to_target(criterion: Criterion, score: scoring.CriterionScore,
 
 def dashboard(drive: Drive, unit: Unit) -> dict[str, Any]:
     """The live standing, the projected one (with pending entries), and a line per criterion."""
-    board = standings.standings(drive)
-    live = standings.standing_of(board, unit.code)
+    board = live_board(drive, unit.block) if unit.block is not None and unit.active else None
+    live = board.standing(unit.id) if board is not None else None
     projected = standings.projected_standing(drive, unit) if unit.block else None
     pending = {
         criterion_id: (int(quantity), items)
@@ -415,7 +416,7 @@ def dashboard(drive: Drive, unit: Unit) -> dict[str, Any]:
                 criterion, now_score, projected.score(criterion.code), quantity, items,
                 missing_to_target(criterion, now_score, unit.member_count),
             ))
-    block_size = len(board.get(unit.block.code, [])) if unit.block else 0
+    block_size = board.size() if board is not None else 0
     returned = [entry for entry in db.session.scalars(
         select(Entry).where(Entry.unit_id == unit.id, Entry.status == EntryStatus.RETURNED)
         .order_by(Entry.decided_at.desc())

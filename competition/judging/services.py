@@ -185,7 +185,7 @@ def assess(
             wanted.append((unit, criterion, points, comment))
     if errors:
         raise GridError(errors)
-    changed = 0
+    changed, moved = 0, set()
     for unit, criterion, points, comment in wanted:
         mine = db.session.scalars(
             select(Assessment).where(Assessment.unit_id == unit.id,
@@ -209,6 +209,6 @@ def assess(
                      after={"criterion": criterion.code, "points": points, "comment": comment},
                      actor=judge)
         changed += 1
-    if changed:
-        standings.bump_version(drive.id)
+        moved.add(unit.id)
+    standings.keep_units(drive, moved)
     return changed

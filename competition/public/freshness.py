@@ -1,14 +1,16 @@
 """Conditional responses for the public pages and the API: ETag, Last-Modified, 304, page cache.
 
-A page's content is a function of the standings version, the page and its
-arguments, the language, the reader's perspective (public or staff) and the
-day (countdowns, the running phase). The validator is built from exactly
-those, read before anything is computed, so a repeat visitor's 304 costs
-three small queries and no board.
+A page's content is a function of the versions of the standings it is made
+of (its scopes: a block, the propaganda, the rules; see `scopes`), the page
+and its arguments, the language, the reader's perspective (public or staff)
+and the day (countdowns, the running phase). The validator is built from
+exactly those, read before anything is computed, so a repeat visitor's 304
+costs a few small queries and no board.
 
-The same validator keys the rendered bytes in the shared cache
-(`competition.cache`), so any anonymous reader after the first gets the
-finished page for those three queries too. Only pages that are the same for
+The page's slot in the shared cache (`competition.cache`) is named after
+what the page is; its copy carries the ETag, so any anonymous reader after
+the first gets the finished page for those queries too, and the copy of an
+older version is overwritten, not kept. Only pages that are the same for
 every anonymous reader are kept: signed-in readers (staff see the live
 board during a freeze, and their names in the header) are always rendered,
 and so is any page whose rendering touched the session (a flashed message,
@@ -36,6 +38,7 @@ from competition.clock import now
 from competition.extensions import db
 from competition.models import AuditEvent, Drive
 from competition.public.perspective import Perspective, perspective, signed_in
+from competition.public.scopes import Scopes
 
 
 @lru_cache(maxsize=2)
@@ -92,16 +95,35 @@ def current_perspective() -> Perspective:
     return g.thidua_perspective
 
 
-def _etag(version: int, view_point: Perspective) -> str:
+def _digest(parts: list[str]) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+
+
+def _stamp(drive: Drive, view_point: Perspective, depends: Callable[[], Scopes] | None) -> str:
+    """The versions the page is made of: its scopes' (any change, without them).
+
+    The board as of the freeze moves only with drive-wide changes (appeals), so
+    its pages name the rules' version alone.
+    """
+    scopes = depends() if depends is not None else None
+    if scopes is None:
+        return f"{standings.request_version(drive.id)};{clock.today().isoformat()}"
+    return standings.stamp_for(drive.id, view_point.cutoff, scopes)
+
+
+def _validator(drive: Drive, view_point: Perspective,
+               depends: Callable[[], Scopes] | None) -> tuple[str, str]:
+    """The page's slot in the shared cache (what it is) and its ETag (what it is, as of
+    which versions and which day)."""
     # Signed-in pages name the reader in the header.
     reader = current_user.get_id() if signed_in() else ""
-    parts = [
-        str(g.thidua_drive.id), str(version), g.get("drive_slug") or "",
+    what = [
+        str(drive.id), g.get("drive_slug") or "",
         request.endpoint or "", repr(sorted((request.view_args or {}).items())),
         repr(sorted(request.args.items(multi=True))), str(get_locale()), view_point.key,
-        clock.today().isoformat(), reader,
+        reader, request.host_url,
     ]
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+    return f"page:{_digest(what)}", _digest([*what, _stamp(drive, view_point, depends)])
 
 
 def _last_modified(drive: Drive) -> datetime:
@@ -145,30 +167,27 @@ def _shared(public_only: bool) -> bool:
     return not request.cookies or "_flashes" not in session
 
 
-def _page_key(etag: str) -> str:
-    # The host too: the API's links are absolute.
-    return f"page:{etag}:{request.host_url}"
-
-
-def _from_cache(etag: str) -> Response | None:
-    stored = cache.lookup(_page_key(etag))
+def _from_cache(slot: str, etag: str) -> Response | None:
+    stored = cache.lookup(slot, etag)
     if stored is None:
         return None
     body, headers = stored
     return Response(body, headers=headers)
 
 
-def _keep(etag: str, response: Response) -> None:
+def _keep(slot: str, etag: str, response: Response) -> None:
     if session.modified or response.headers.getlist("Set-Cookie") or response.direct_passthrough:
         return
     headers = [(name, response.headers[name]) for name in KEPT_HEADERS if name in response.headers]
-    cache.store(_page_key(etag), (response.get_data(), headers))
+    cache.store(slot, etag, (response.get_data(), headers))
 
 
-def conditional(public_only: bool = False) -> Callable:
+def conditional(public_only: bool = False, depends: Callable[[], Scopes] | None = None) -> Callable:
     """Answer 304 when the reader's copy is current, else the cached page, else run the view.
 
     `public_only` (the API) shows the public board to everyone, signed in or not.
+    `depends` names the standings scopes the page is made of (`scopes`); without
+    it, any change to the standings makes the page anew.
     """
 
     def decorator(view: Callable) -> Callable:
@@ -179,16 +198,16 @@ def conditional(public_only: bool = False) -> Callable:
                 return view(*args, **kwargs)
             view_point = perspective(drive, public_only)
             g.thidua_perspective = view_point
-            etag = _etag(standings.request_version(drive.id), view_point)
+            slot, etag = _validator(drive, view_point, depends)
             last_modified = _last_modified(drive)
             if not is_resource_modified(request.environ, etag=etag, last_modified=last_modified):
                 return _validate(Response(status=304), etag, last_modified)
             shared = _shared(public_only)
-            response = _from_cache(etag) if shared else None
+            response = _from_cache(slot, etag) if shared else None
             if response is None:
                 response = make_response(view(*args, **kwargs))
                 if response.status_code == 200 and shared:
-                    _keep(etag, response)
+                    _keep(slot, etag, response)
             if response.status_code == 200:
                 _validate(response, etag, last_modified)
             return response

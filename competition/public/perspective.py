@@ -13,7 +13,8 @@ from flask import request
 from flask_login import current_user
 
 from competition import standings
-from competition.models import Drive
+from competition.models import Block, Drive
+from competition.standings.pages import ComputedBoard, KeptBoard, live_board
 
 
 @dataclass(frozen=True)
@@ -36,11 +37,13 @@ class Perspective:
         """What tells this perspective's pages apart from another's (for ETags)."""
         return f"{'staff' if self.staff else 'public'}:{self.cutoff.isoformat() if self.cutoff else 'live'}"
 
-    def board(self, block: str | None = None) -> standings.Board:
-        """Every block's standings, or only `block`'s."""
-        if self.staff:
-            return standings.standings(self.drive, block=block)
-        return standings.public_standings(self.drive, block)
+    def board(self, block: Block) -> KeptBoard | ComputedBoard:
+        """The block's board as this reader sees it: the live one kept in the standing rows,
+        or the one as of the freeze."""
+        if self.cutoff is None:
+            return live_board(self.drive, block)
+        rows = standings.standings(self.drive, self.cutoff, block.code).get(block.code, [])
+        return ComputedBoard(block, rows)
 
 
 def signed_in() -> bool:

@@ -8,7 +8,7 @@ their units, criteria, phases and evidence in bulk.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TypeVar
@@ -28,6 +28,7 @@ from competition.models import (
     Entry,
     EntryStatus,
     Phase,
+    PropagandaTally,
     Unit,
 )
 from competition.security import optional_id
@@ -171,18 +172,15 @@ class Page:
         return (self.page - 1) * self.per_page + 1
 
 
-def page_of(rows: Sequence[T], page: int, per_page: int) -> Page:
-    """One page of rows already in memory; past the end, the last page (a stale link still lands)."""
-    pages = max(1, -(-len(rows) // per_page))
-    page = min(page, pages)
-    start = (page - 1) * per_page
-    return Page(list(rows[start:start + per_page]), len(rows), page, per_page)
-
-
 def propaganda_page(drive: Drive, cutoff: datetime | None, chosen: PropagandaFilter) -> Page:
     """One page of verified propaganda activities, newest activity first."""
     query = _filtered(drive, cutoff, chosen)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    total = (
+        db.session.scalar(_kept_sums(drive, chosen).with_only_columns(
+            func.coalesce(func.sum(PropagandaTally.activities), 0)))
+        if _from_kept_sums(cutoff, chosen)
+        else db.session.scalar(select(func.count()).select_from(query.subquery()))
+    )
     items = db.session.scalars(
         _with_relations(query)
         .order_by(Entry.activity_date.desc(), Entry.id.desc())
@@ -201,16 +199,42 @@ class ChannelTotal:
 
 def _per_version(kind: str, drive: Drive, cutoff: datetime | None,
                  chosen: PropagandaFilter | None, compute: Callable[[], T]) -> T:
-    """A sum over the verified entries, computed once per standings version.
+    """A sum over the verified propaganda, computed once per version of the propaganda.
 
-    Verifying or reopening an entry bumps the version, so the sums are never
-    older than the board beside them, yet a page view does not rescan the
-    entries (a GROUP BY over every verified activity costs seconds nationally).
+    Verifying or reopening a propaganda activity bumps that version, so the
+    sums are never older than the board beside them; a verification on any
+    other criterion leaves them cached.
     """
     arguments = sorted((chosen.args if chosen else {}).items())
-    key = (f"{kind}:{drive.id}:{standings.request_version(drive.id)}:"
-           f"{cutoff.isoformat() if cutoff else 'live'}:{arguments!r}")
-    return cached(key, compute)
+    slot = f"{kind}:{drive.id}:{cutoff.isoformat() if cutoff else 'live'}:{arguments!r}"
+    return cached(slot, standings.stamp_for(drive.id, cutoff, [standings.PROPAGANDA]), compute)
+
+
+def _kept_sums(drive: Drive, chosen: PropagandaFilter) -> Select:
+    """The propaganda sums kept per criterion, phase, channel and day (`PropagandaTally`),
+    filtered like the feed: what the live pages read instead of every verified activity."""
+    query = (
+        select(PropagandaTally)
+        .join(Criterion, PropagandaTally.criterion_id == Criterion.id)
+        .where(Criterion.drive_id == drive.id, Criterion.is_propaganda.is_(True),
+               PropagandaTally.activities > 0)
+    )
+    if chosen.phase:
+        query = query.where(PropagandaTally.phase_id.in_(
+            select(Phase.id).where(Phase.drive_id == drive.id, Phase.code == chosen.phase)))
+    if chosen.channel:
+        query = query.where(PropagandaTally.channel == chosen.channel)
+    if chosen.date_from:
+        query = query.where(PropagandaTally.day >= chosen.date_from)
+    if chosen.date_to:
+        query = query.where(PropagandaTally.day <= chosen.date_to)
+    return query
+
+
+def _from_kept_sums(cutoff: datetime | None, chosen: PropagandaFilter) -> bool:
+    """The kept sums answer the live feed unless it is narrowed to one unit (which they do
+    not record; that unit's own entries are few and indexed)."""
+    return cutoff is None and not chosen.unit
 
 
 def by_channel(
@@ -218,8 +242,18 @@ def by_channel(
 ) -> list[ChannelTotal]:
     """Verified activities per channel, in the catalogue's order; channels with none included."""
 
+    chosen = chosen or PropagandaFilter()
+
     def compute() -> list[ChannelTotal]:
-        query = _filtered(drive, cutoff, chosen or PropagandaFilter()).with_only_columns(
+        if _from_kept_sums(cutoff, chosen):
+            query = _kept_sums(drive, chosen).with_only_columns(
+                PropagandaTally.channel, func.sum(PropagandaTally.activities),
+                func.sum(PropagandaTally.quantity), func.sum(PropagandaTally.people),
+            ).group_by(PropagandaTally.channel)
+            found = {channel: (n, q, p) for channel, n, q, p in db.session.execute(query)}
+            return [ChannelTotal(c.value, *map(int, found.get(c.value, (0, 0, 0))))
+                    for c in Channel]
+        query = _filtered(drive, cutoff, chosen).with_only_columns(
             Entry.channel, func.count(),
             func.coalesce(func.sum(func.coalesce(Entry.verified_quantity, Entry.quantity)), 0),
             func.coalesce(func.sum(Entry.people_reached), 0),
@@ -235,8 +269,15 @@ def by_day(
 ) -> list[tuple[date, str, int]]:
     """(activity date, criterion code, activities) of verified propaganda, for weekly charts."""
 
+    chosen = chosen or PropagandaFilter()
+
     def compute() -> list[tuple[date, str, int]]:
-        query = _filtered(drive, cutoff, chosen or PropagandaFilter()).with_only_columns(
+        if _from_kept_sums(cutoff, chosen):
+            query = _kept_sums(drive, chosen).with_only_columns(
+                PropagandaTally.day, Criterion.code, func.sum(PropagandaTally.activities),
+            ).group_by(PropagandaTally.day, Criterion.code)
+            return [(day, code, int(n)) for day, code, n in db.session.execute(query)]
+        query = _filtered(drive, cutoff, chosen).with_only_columns(
             Entry.activity_date, Criterion.code, func.count(),
         ).group_by(Entry.activity_date, Criterion.code)
         return [(day, code, n) for day, code, n in db.session.execute(query)]

@@ -21,9 +21,10 @@ from competition.entry_rules import CHANNEL_NAMES
 from competition.extensions import db
 from competition.imports import slugify
 from competition.models import Unit
-from competition.public import charts, queries, route, rules
+from competition.public import charts, queries, route, rules, scopes
 from competition.public.freshness import conditional, current_drive, current_perspective
 from competition.public.labels import CLASSIFICATION_LABELS
+from competition.public.scopes import top_block_codes
 from competition.reports.docx import docx_bytes
 from competition.reports.pdf import PdfUnavailable, docx_to_pdf
 from competition.results import public_record
@@ -72,14 +73,15 @@ def _common(drive) -> dict:
 
 
 @route("/")
-@conditional()
+@conditional(depends=scopes.home)
 def index():
     drive = current_drive()
     if drive is None:
         return render_template("public/empty.html")
     view = current_perspective()
-    top = set(top_block_codes())
-    board = {code: rows for code, rows in view.board().items() if code in top}
+    blocks = _common_blocks()
+    tops = {code: view.board(blocks[code]).top(TOP_UNITS) for code in top_block_codes()}
+    board = {code: page.rows for code, page in tops.items()}
     context = _common(drive)
     channels = queries.by_channel(drive, view.cutoff)
     top_charts = {
@@ -96,23 +98,12 @@ def index():
         channels=channels,
         channel_chart=charts.channel_chart(channels, context["channel_names"], _("Số hoạt động")),
         latest=queries.latest(drive, view.cutoff),
-        units=queries.unit_index(),
+        units={code: unit for page in tops.values() for code, unit in page.units.items()},
     )
 
 
 def _common_blocks() -> dict:
     return {b.code: b for b in standings.blocks()}
-
-
-def top_block_codes() -> list[str]:
-    """The province's own boards (its blocks with ranked units): the leaderboard's tabs.
-
-    A district's or sector's board is reached from its unit page and from the
-    list of lower boards, so a national tree of a thousand blocks keeps its tabs short.
-    """
-    lower = hierarchy.lower_block_ids()
-    blocks = _common_blocks()
-    return [code for code in standings.ranked_blocks() if blocks[code].id not in lower]
 
 
 def lower_boards() -> list:
@@ -122,15 +113,15 @@ def lower_boards() -> list:
     return [b for b in standings.blocks() if b.code in present and b.id in lower]
 
 
-def _block_rows(block_code: str | None):
-    """The block asked for (else the first) and its ranked rows; only that block is scored."""
+def _block_board(block_code: str | None):
+    """The block asked for (else the first) and its board as the reader sees it."""
     codes = standings.ranked_blocks()
     if not codes:
         abort(404)
     block_code = block_code or (top_block_codes() or codes)[0]
     if block_code not in codes:
         abort(404)
-    return block_code, current_perspective().board(block_code)[block_code]
+    return block_code, current_perspective().board(_common_blocks()[block_code])
 
 
 def _name_key(text: str) -> str:
@@ -144,7 +135,7 @@ def _name_key(text: str) -> str:
 
 @route("/bang-xep-hang")
 @route("/bang-xep-hang/<block_code>")
-@conditional()
+@conditional(depends=scopes.leaderboard)
 def leaderboard(block_code: str | None = None):
     """One page of a block's board, filtered by district and name; ranks stay the whole block's.
 
@@ -154,23 +145,22 @@ def leaderboard(block_code: str | None = None):
     drive = _drive_or_empty()
     view = current_perspective()
     page_number = _page_number()
-    block_code, rows = _block_rows(block_code)
-    units = queries.unit_index()
-    parents = sorted(
-        {(units[r.unit.code].parent_code, units[r.unit.code].parent_name) for r in rows
-         if units[r.unit.code].parent_code},
-        key=lambda p: p[1] or "",
-    )
+    block_code, board = _block_board(block_code)
+    parents = board.parents()
     parent = request.args.get("parent", "")
     if parent and parent not in {code for code, _name in parents}:
         abort(400, _("Không có đơn vị cấp trên này trong khối."))
     search = request.args.get("q", "").strip()[:SEARCH_MAX_LENGTH]
     needle = _name_key(search)
-    shown = [r for r in rows
-             if (not parent or units[r.unit.code].parent_code == parent)
-             and (not needle or needle in _name_key(r.unit.name))]
-    page = queries.page_of(shown, page_number, LEADERBOARD_PER_PAGE)
-    top_rows = rows[:TOP_UNITS]
+    matched = board.count(parent, needle)
+    # Past the end, the last page: a stale link still lands.
+    page_number = min(page_number, max(1, -(-matched // LEADERBOARD_PER_PAGE)))
+    shown = board.page((page_number - 1) * LEADERBOARD_PER_PAGE, LEADERBOARD_PER_PAGE,
+                       parent, needle)
+    page = queries.Page(shown.rows, matched, page_number, LEADERBOARD_PER_PAGE)
+    top_page = board.top(TOP_UNITS)
+    top_rows = top_page.rows
+    units = {**top_page.units, **shown.units}
     series = history.points_over_time(drive, view.cutoff, top_rows)
     top = [r.unit for r in top_rows]
     chosen = {name: value for name, value in (("parent", parent), ("q", search)) if value}
@@ -182,14 +172,14 @@ def leaderboard(block_code: str | None = None):
         block_codes=top_block_codes(),
         organiser=block.organiser if block.id in hierarchy.lower_block_ids() else None,
         lower_boards=lower_boards(),
-        block_size=len(rows),
+        block_size=board.size(),
         page=page,
         units=units,
         parents=parents if len(parents) > 1 else [],
         parent=parent,
         search=search,
         criteria=standings.scored_criteria(drive),
-        changes=history.rank_changes(drive, block_code, page.items, view.cutoff),
+        changes=history.rank_changes(drive, block, page.items, view.cutoff),
         week_ago=history.rank_reference(view.cutoff),
         chart_rows=page.items[:CHART_ROWS],
         block_chart=charts.totals_chart(page.items[:CHART_ROWS], _("Tổng điểm")),
@@ -216,12 +206,13 @@ def leaderboard_table(drive, rows, criteria) -> tuple[list[str], list[list]]:
 
 
 @route("/bang-xep-hang/<block_code>.<fmt>")
-@conditional()
+@conditional(depends=scopes.leaderboard)
 def leaderboard_download(block_code: str, fmt: str):
     if fmt not in ("csv", "xlsx"):
         abort(404)
     drive = _drive_or_empty()
-    block_code, rows = _block_rows(block_code)
+    block_code, board = _block_board(block_code)
+    rows = [row for row, _unit in board.every()]
     header, body = leaderboard_table(drive, rows, standings.scored_criteria(drive))
     block = next(b for b in standings.blocks() if b.code == block_code)
     moment = history.moment_of(current_perspective().cutoff)
@@ -241,20 +232,23 @@ def declared_standing(drive, unit: Unit, cutoff: datetime | None):
     """The unit's total if every submitted entry were verified as reported (cached per version).
 
     From the freeze on it is as of the freeze, like every other public number.
+    Cached per version of the unit's block (its verifications and its
+    reports bump it).
     """
     moment = cutoff.isoformat() if cutoff else "live"
-    key = f"declared:{drive.id}:{standings.current_version(drive.id)}:{unit.code}:{moment}:{today()}"
-    return cached(key, lambda: standings.projected_standing(drive, unit, cutoff))
+    stamp = standings.stamp_for(drive.id, cutoff, [standings.block_scope(unit.block.code)])
+    return cached(f"declared:{drive.id}:{unit.code}:{moment}", stamp,
+                  lambda: standings.projected_standing(drive, unit, cutoff))
 
 
 @route("/don-vi-thi-dua/<slug>")
-@conditional()
+@conditional(depends=scopes.unit_page)
 def unit(slug: str):
     drive = _drive_or_empty()
     unit = _ranked_unit(slug)
     view = current_perspective()
-    board = view.board(unit.block.code)
-    standing = standings.standing_of(board, unit.code)
+    board = view.board(unit.block)
+    standing = board.standing(unit.id)
     if standing is None:
         abort(404)
     series = history.points_over_time(drive, view.cutoff, [standing])
@@ -268,7 +262,7 @@ def unit(slug: str):
         **_common(drive),
         unit=unit,
         standing=standing,
-        block_size=len(board[unit.block.code]),
+        block_size=board.size(),
         declared=declared_standing(drive, unit, view.cutoff),
         criteria={c.code: c for c in standings.scored_criteria(drive)},
         series=series,
@@ -295,7 +289,7 @@ def rules_page():
 
 
 @route("/tuyen-truyen")
-@conditional()
+@conditional(depends=scopes.propaganda)
 def propaganda():
     drive = _drive_or_empty()
     view = current_perspective()

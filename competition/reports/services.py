@@ -384,7 +384,7 @@ def save_report(
 
     Filing is a conditional update (only while `filed_at` is empty), so two
     filings at once cannot both succeed; the loser gets `already_filed`.
-    Filing bumps the standings version, since the `on_time` criterion moves.
+    Filing rewrites the unit's standing, since the `on_time` criterion moves.
     """
     report = _editable_report(drive, unit, month, actor)
     before = _snapshot(report) if report.id else {}
@@ -409,7 +409,7 @@ def save_report(
             db.session.rollback()
             raise ReportError("already_filed", 409)
         report.filed_at, report.filed_by_id = moment, actor.id
-        standings.bump_version(drive.id)
+        standings.keep_units(drive, [unit.id])
         action = "report.file"
     before, after = audit.changes(before, _snapshot(report))
     audit.record(action, report, unit_id=unit.id, before=before or None, after=after,
@@ -429,7 +429,7 @@ def reopen_report(report: MonthlyReport, actor: User, reason: str) -> None:
         raise ReportError("not_filed", 409)
     before = _snapshot(report)
     report.filed_at, report.filed_by_id, report.updated_at = None, None, now()
-    standings.bump_version(report.drive_id)
+    standings.keep_units(report.drive, [report.unit_id])
     audit.record("report.reopen", report, unit_id=report.unit_id, before=before,
                  after=_snapshot(report), reason=reason, actor=actor)
     db.session.commit()

@@ -5,8 +5,13 @@ Views and the API call only this package for points. Its parts, by what they do:
 - `versions`: which drive the site shows and the standings version cached pages name;
 - `facts`: the facts `scoring` needs (criteria, units, targets, tallies, assessments,
   reports), live or as of a cut-off;
-- `tallies`: the write side, tallies kept in step with each verification, and the rebuild;
-- `boards`: the read side, ranked boards per block, cached per version;
+- `tallies`: the write side, tallies and propaganda sums kept in step with each
+  verification, and the rebuild;
+- `rows`: the write side of the standing rows, one unit scored when it changes, a
+  block rebuilt whole when something drive-wide changed or a new day began;
+- `pages`: the read side of the live board, pages, tops and a unit's rank read from
+  the standing rows in ranking order;
+- `boards`: boards computed from the facts (as of the freeze, or for admin previews);
 - `history`: a few units' scores at past moments, for charts.
 """
 
@@ -18,6 +23,7 @@ from competition.standings.boards import (
     public_cutoff,
     public_standings,
     ranked_blocks,
+    ranked_unit_count,
     ranked_units,
     standing_of,
     standings,
@@ -36,25 +42,36 @@ from competition.standings.facts import (
     verified_items,
 )
 from competition.standings.history import UnitsHistory, units_history
+from competition.standings.rows import keep_units, refresh, units_moved_by
 from competition.standings.tallies import count_entry, criterion_points, rebuild, refresh_tally
 from competition.standings.versions import (
+    PROPAGANDA,
+    RULES,
     active_drive,
     active_drive_select,
+    block_scope,
+    bump_parts,
     bump_version,
     current_version,
     note_version,
     request_version,
     require_active_drive,
+    stamp_for,
+    version_stamp,
 )
 
 __all__ = [
+    "PROPAGANDA",
+    "RULES",
     "Board",
     "Only",
     "UnitRow",
     "UnitsHistory",
     "active_drive",
     "active_drive_select",
+    "block_scope",
     "blocks",
+    "bump_parts",
     "bump_version",
     "compute_board",
     "count_entry",
@@ -62,14 +79,17 @@ __all__ = [
     "criterion_points",
     "current_version",
     "is_counted",
+    "keep_units",
     "note_version",
     "pending_at",
     "projected_standing",
     "public_cutoff",
     "public_standings",
     "ranked_blocks",
+    "ranked_unit_count",
     "ranked_units",
     "rebuild",
+    "refresh",
     "refresh_tally",
     "request_version",
     "require_active_drive",
@@ -78,8 +98,11 @@ __all__ = [
     "scored_criteria",
     "scoring_input",
     "standing_of",
+    "stamp_for",
     "standings",
     "unit_rows",
     "units_history",
+    "units_moved_by",
     "verified_items",
+    "version_stamp",
 ]

@@ -13,14 +13,22 @@ from competition.cache import cached
 from competition.clock import now
 from competition.extensions import db
 from competition.models import (
+    Block,
     Criterion,
     Drive,
     Entry,
     EntryStatus,
     Unit,
 )
-from competition.standings.facts import Only, blocks, counted_by, scoring_input, unit_facts
-from competition.standings.versions import request_version
+from competition.standings.facts import (
+    Only,
+    blocks,
+    counted_by,
+    per_request,
+    scoring_input,
+    unit_facts,
+)
+from competition.standings.versions import request_version, stamp_for
 
 Board = dict[str, list[scoring.Standing]]
 
@@ -38,15 +46,19 @@ def compute_board(
 
 
 def standings(drive: Drive, cutoff: datetime | None = None, block: str | None = None) -> Board:
-    """Ranked standings per block (in block order), cached per standings version and day.
+    """Ranked standings per block (in block order), computed from the facts and cached.
 
-    With `block`, only that block (ranks never cross blocks): a block's page
-    then scores its own units, not the whole nation's.
+    The board as of the freeze (the public pages from then on), and the live
+    board of the judges' and admin's pages. The public live pages read the
+    standing rows instead (`pages.KeptBoard`). With `block`, only that block
+    (ranks never cross blocks).
     """
-    version = request_version(drive.id)
     moment = cutoff.isoformat() if cutoff else "live"
-    key = f"standings:{drive.id}:{version}:{moment}:{clock.today()}:{block or '*'}"
-    return cached(key, lambda: compute_board(drive, cutoff, Only(block=block) if block else None))
+    # As of the freeze, only drive-wide changes move it; live, any change does.
+    stamp = (stamp_for(drive.id, cutoff, []) if cutoff
+             else f"{request_version(drive.id)};{clock.today()}")
+    return cached(f"standings:{drive.id}:{moment}:{block or '*'}", stamp,
+                  lambda: compute_board(drive, cutoff, Only(block=block) if block else None))
 
 
 def ranked_units() -> list[scoring.UnitFacts]:
@@ -55,9 +67,21 @@ def ranked_units() -> list[scoring.UnitFacts]:
 
 
 def ranked_blocks() -> list[str]:
-    """The codes of the blocks a board has (those with ranked units), in block order."""
-    present = {unit.block for unit in unit_facts()}
+    """The codes of the blocks a board has (those with ranked units), in block order.
+
+    Asked of the database (a block's active units), so a page that names the
+    blocks does not read every unit of the country.
+    """
+    present = per_request("ranked_blocks", lambda: set(db.session.scalars(
+        select(Block.code).join(Unit, Unit.block_id == Block.id)
+        .where(Unit.active.is_(True)).distinct())))
     return [block.code for block in blocks() if block.code in present]
+
+
+def ranked_unit_count() -> int:
+    """How many units the boards rank (active, in a block), counted by the database."""
+    return db.session.scalar(select(func.count()).select_from(Unit).where(
+        Unit.active.is_(True), Unit.block_id.is_not(None)))
 
 
 def public_cutoff(drive: Drive) -> datetime | None:
@@ -102,7 +126,7 @@ def projected_standing(
     The "declared" figure of the unit page; with `cutoff` (the freeze) both the
     verified part and the pending part are as they stood at that moment.
     """
-    data = scoring_input(drive, cutoff)
+    data = scoring_input(drive, cutoff, Only(codes=(unit.code,)))
     pending = db.session.execute(
         select(Criterion.code, func.sum(Entry.quantity), func.count(), func.max(Entry.activity_date))
         .join(Criterion, Entry.criterion_id == Criterion.id)

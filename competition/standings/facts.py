@@ -152,14 +152,22 @@ def targets_of(drive: Drive) -> scoring.Targets:
     return per_request(f"targets:{drive.id}", lambda: _read_targets(drive))
 
 
-def _read_targets(drive: Drive) -> scoring.Targets:
-    rows = db.session.execute(
+def _read_targets(
+    drive: Drive, unit_ids: list[int] | None = None, block_ids: set[int] | None = None
+) -> scoring.Targets:
+    """Every target of the drive, or only those that can apply to some units (theirs and
+    their blocks')."""
+    query = (
         select(Criterion.code, Block.code, Unit.code, Target.value)
         .join(Criterion, Target.criterion_id == Criterion.id)
         .outerjoin(Block, Target.block_id == Block.id)
         .outerjoin(Unit, Target.unit_id == Unit.id)
         .where(Criterion.drive_id == drive.id)
-    ).all()
+    )
+    if unit_ids is not None:
+        query = query.where(or_(Target.unit_id.in_(unit_ids),
+                                Target.unit_id.is_(None) & Target.block_id.in_(block_ids or ())))
+    rows = db.session.execute(query).all()
     by_block, by_unit = {}, {}
     for criterion, block, unit, value in rows:
         if unit is not None:
@@ -336,19 +344,22 @@ def verified_items(
 Assessed = tuple[str, str, Decimal, datetime]
 
 
-def assessed_of(drive: Drive) -> list[Assessed]:
-    """(unit, criterion, points, assessed at) of every assessment of the drive, read once per request."""
+def assessed_of(drive: Drive, unit_ids: list[int] | None = None) -> list[Assessed]:
+    """(unit, criterion, points, assessed at) of every assessment of the drive (read once per
+    request), or of a few units only."""
 
     def read() -> list[Assessed]:
-        rows = db.session.execute(
+        query = (
             select(Unit.code, Criterion.code, Assessment.points, Assessment.assessed_at)
             .join(Unit, Assessment.unit_id == Unit.id)
             .join(Criterion, Assessment.criterion_id == Criterion.id)
             .where(Criterion.drive_id == drive.id)
         )
-        return [(u, c, Decimal(points), at) for u, c, points, at in rows]
+        if unit_ids is not None:
+            query = query.where(Assessment.unit_id.in_(unit_ids))
+        return [(u, c, Decimal(points), at) for u, c, points, at in db.session.execute(query)]
 
-    return per_request(f"assessed:{drive.id}", read)
+    return read() if unit_ids is not None else per_request(f"assessed:{drive.id}", read)
 
 
 def assessments_at(
@@ -366,21 +377,24 @@ def assessments_at(
 Filed = dict[str, dict[date, datetime]]
 
 
-def filed_of(drive: Drive) -> Filed:
-    """When each unit filed each month's report (every filed report), read once per request."""
+def filed_of(drive: Drive, unit_ids: list[int] | None = None) -> Filed:
+    """When each unit filed each month's report (every filed report, read once per request),
+    or a few units only."""
 
     def read() -> Filed:
         filed: Filed = {}
-        rows = db.session.execute(
+        query = (
             select(Unit.code, MonthlyReport.month, MonthlyReport.filed_at)
             .join(Unit, MonthlyReport.unit_id == Unit.id)
             .where(MonthlyReport.drive_id == drive.id, MonthlyReport.filed_at.is_not(None))
         )
-        for unit, month, filed_at in rows:
+        if unit_ids is not None:
+            query = query.where(MonthlyReport.unit_id.in_(unit_ids))
+        for unit, month, filed_at in db.session.execute(query):
             filed.setdefault(unit, {})[month] = filed_at
         return filed
 
-    return per_request(f"filed:{drive.id}", read)
+    return read() if unit_ids is not None else per_request(f"filed:{drive.id}", read)
 
 
 def reports_at(
@@ -416,7 +430,14 @@ def rank_by_of(drive: Drive) -> scoring.RankBy:
 def scoring_input(
     drive: Drive, cutoff: datetime | None = None, only: Only | None = None
 ) -> scoring.ScoringInput:
-    """The facts of the drive as of now, or as of `cutoff` (the freeze), for every unit or `only` some."""
+    """The facts of the drive as of now, or as of `cutoff` (the freeze), for every unit or `only` some.
+
+    Live facts of a few units by code are read narrowed by the database
+    (`unit_scoring_input`): a unit page reads nothing of the other units.
+    """
+    if cutoff is None and only is not None and only.block is None:
+        ids = list(db.session.scalars(select(Unit.id).where(Unit.code.in_(only.codes))))
+        return unit_scoring_input(drive, ids)[0]
     moment = cutoff or now()
     if cutoff is None:
         tallies, below = _live_tallies(drive, only)
@@ -434,3 +455,35 @@ def scoring_input(
         thresholds=thresholds_of(drive),
         rank_by=rank_by_of(drive),
     )
+
+
+def unit_scoring_input(
+    drive: Drive, unit_ids: list[int]
+) -> tuple[scoring.ScoringInput, list[tuple[int, int, str]]]:
+    """The live facts of a few units only, each read narrowed by the database.
+
+    For the write side, which scores the units a change moved: no read here
+    grows with the number of units or entries of the drive. Returns the input
+    and the ranked ones among them as (unit id, block id, code).
+    """
+    rows = db.session.execute(
+        select(Unit.id, Unit.block_id, Unit.code, Unit.name, Block.code, Unit.member_count)
+        .join(Block, Unit.block_id == Block.id)
+        .where(Unit.id.in_(unit_ids), Unit.active.is_(True))
+    ).all()
+    units = [scoring.UnitFacts(code, name, block, members)
+             for _id, _block_id, code, name, block, members in rows]
+    codes = tuple(unit.code for unit in units)
+    tallies, below = _live_tallies(drive, Only(codes=codes)) if codes else ({}, {})
+    data = scoring.ScoringInput(
+        criteria=rules(drive),
+        units=units,
+        tallies=tallies,
+        below=below,
+        assessments=assessments_at(assessed_of(drive, unit_ids), units, None),
+        reports=reports_at(drive, units, filed_of(drive, unit_ids), now()),
+        targets=_read_targets(drive, unit_ids, {block_id for _i, block_id, *_ in rows}),
+        thresholds=thresholds_of(drive),
+        rank_by=rank_by_of(drive),
+    )
+    return data, [(unit_id, block_id, code) for unit_id, block_id, code, *_ in rows]

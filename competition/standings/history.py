@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from sqlalchemy import select
+
 from competition import scoring
-from competition.models import (
-    Drive,
-)
+from competition.extensions import db
+from competition.models import Drive, Unit
 from competition.standings.facts import (
     Assessed,
     Filed,
@@ -18,13 +19,9 @@ from competition.standings.facts import (
     descendants_of,
     filed_of,
     parents_by_code,
-    rank_by_of,
     reports_at,
     rolled_up_codes,
-    rules,
-    targets_of,
-    thresholds_of,
-    unit_facts,
+    unit_scoring_input,
     verified_items,
 )
 
@@ -73,18 +70,16 @@ def units_history(drive: Drive, unit_codes: list[str]) -> UnitsHistory:
     under = descendants_of(unit_codes) if rolled else set()
     below_items = [item for item in verified_items(drive, only=Only(codes=tuple(sorted(under))))
                    if item.criterion in rolled] if under else []
+    ids = list(db.session.scalars(select(Unit.id).where(Unit.code.in_(unit_codes))))
+    # The units, criteria and targets as the live facts of these units name them; the
+    # tallies, assessments and reports are replaced at each moment (`at`).
+    facts, _placed = unit_scoring_input(drive, ids)
     return UnitsHistory(
         drive=drive,
-        facts=scoring.ScoringInput(
-            criteria=rules(drive),
-            units=unit_facts(only),
-            targets=targets_of(drive),
-            thresholds=thresholds_of(drive),
-            rank_by=rank_by_of(drive),
-        ),
+        facts=facts,
         items=verified_items(drive, only=only),
-        assessed=assessed_of(drive),
-        filed=filed_of(drive),
+        assessed=assessed_of(drive, ids),
+        filed=filed_of(drive, ids),
         below_items=below_items,
         parents=parents_by_code() if below_items else {},
     )

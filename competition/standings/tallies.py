@@ -1,4 +1,5 @@
-"""The write side: per-unit tallies kept in step with each verification, and the full rebuild."""
+"""The write side: per-unit tallies and propaganda sums kept in step with each verification,
+and the full rebuild."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from decimal import Decimal
 from sqlalchemy import bindparam, func, or_, select
 
 from competition import scoring
+from competition.database import dialect_insert
 from competition.extensions import db
 from competition.hierarchy import ancestor_ids
 from competition.models import (
@@ -15,6 +17,7 @@ from competition.models import (
     Drive,
     Entry,
     EntryStatus,
+    PropagandaTally,
     Target,
     Unit,
 )
@@ -140,6 +143,8 @@ def count_entry(entry: Entry, counted: bool) -> tuple[scoring.Tally, scoring.Tal
     quantity taken away is the one that was added. Returns the tally before and after.
     """
     row = _locked_tally(entry.unit_id, entry.criterion_id)
+    if entry.criterion.is_propaganda:
+        _count_propaganda(entry, 1 if counted else -1)
     rollup = bool(entry.criterion.rollup)
     before = _as_tally(row, rollup)
     day = entry.activity_date
@@ -159,15 +164,48 @@ def count_entry(entry: Entry, counted: bool) -> tuple[scoring.Tally, scoring.Tal
     return before, _as_tally(row, rollup)
 
 
+def _count_propaganda(entry: Entry, sign: int) -> None:
+    """Add one propaganda activity to (or take it from) its criterion's sums for its phase,
+    channel and day: one INSERT … ON CONFLICT that adds to the row."""
+    table = PropagandaTally.__table__
+    change = {"activities": sign, "quantity": sign * entry.counted_quantity,
+              "people": sign * (entry.people_reached or 0)}
+    db.session.execute(
+        dialect_insert(PropagandaTally)
+        .values(criterion_id=entry.criterion_id, phase_id=entry.phase_id or 0,
+                channel=entry.channel or "", day=entry.activity_date, **change)
+        .on_conflict_do_update(
+            index_elements=["criterion_id", "phase_id", "channel", "day"],
+            set_={name: table.c[name] + value for name, value in change.items()},
+        )
+    )
+
+
+def _rebuild_propaganda(criterion_ids) -> None:
+    """The propaganda sums from the verified entries: one INSERT … SELECT … GROUP BY."""
+    table = PropagandaTally.__table__
+    db.session.execute(table.delete().where(table.c.criterion_id.in_(criterion_ids)))
+    propaganda = select(Criterion.id).where(
+        Criterion.id.in_(criterion_ids), Criterion.is_propaganda.is_(True))
+    phase = func.coalesce(Entry.phase_id, 0)
+    channel = func.coalesce(Entry.channel, "")
+    sums = (
+        select(
+            Entry.criterion_id, phase, channel, Entry.activity_date, func.count(),
+            func.sum(func.coalesce(Entry.verified_quantity, Entry.quantity)),
+            func.sum(func.coalesce(Entry.people_reached, 0)),
+        )
+        .where(Entry.status == EntryStatus.VERIFIED, Entry.criterion_id.in_(propaganda))
+        .group_by(Entry.criterion_id, phase, channel, Entry.activity_date)
+    )
+    db.session.execute(table.insert().from_select(
+        ["criterion_id", "phase_id", "channel", "day", "activities", "quantity", "people"], sums))
+
+
 def _ensure_tally_rows(unit_ids: list[int], criterion_id: int) -> None:
     """Make the tally rows of these units on one criterion exist (one INSERT, existing rows kept)."""
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
     db.session.execute(
-        insert(CriterionTally)
+        dialect_insert(CriterionTally)
         .values([{"unit_id": unit_id, "criterion_id": criterion_id, "quantity": 0, "items": 0,
                   "below_quantity": 0, "below_items": 0} for unit_id in unit_ids])
         .on_conflict_do_nothing()
@@ -233,6 +271,7 @@ def rebuild(drive: Drive) -> int:
         )
     )
     _rebuild_below(criterion_ids)
+    _rebuild_propaganda(criterion_ids)
     bump_version(drive.id)
     # Counted afterwards: not every driver reports the rows an INSERT … SELECT wrote.
     return db.session.scalar(

@@ -77,7 +77,8 @@ def test_a_charted_unit_scores_each_week_as_the_whole_board_did_then(scored):
 
 def test_rank_changes_compare_with_the_end_of_the_day_a_week_before(scored):
     board = standings.standings(scored.drive)
-    changes = history.rank_changes(scored.drive, "huyen", board["huyen"], None)
+    huyen = next(b for b in standings.blocks() if b.code == "huyen")
+    changes = history.rank_changes(scored.drive, huyen, board["huyen"], None)
     # A week ago nobody had a verified entry: ranks were decided by name.
     assert set(changes) == {r.unit.code for r in board["huyen"]}
     week_ago = standings.compute_board(scored.drive, history.end_of(date(2021, 5, 3)))
