@@ -83,12 +83,15 @@ class Series:
 
 
 def points_over_time(
-    drive: Drive, cutoff: datetime | None, shown: Sequence[scoring.Standing]
+    drive: Drive, cutoff: datetime | None, shown: Sequence[scoring.Standing],
+    written: str | None = None,
 ) -> Series:
     """The total of each unit of `shown` (rows of the board) at the end of each week.
 
-    Cached per version of their block (and day), so it is computed once after
-    each change in that block for each chart that is looked at.
+    Cached per day and, on the live board, per `written` (when each unit's
+    standing row was last written, `KeptBoard.written`): a unit's past moves
+    only with its own changes, so a verification elsewhere in the block leaves
+    its chart cached. Without it, per version of their block.
     """
     codes = [row.unit.code for row in shown]
     if not codes:
@@ -98,7 +101,7 @@ def points_over_time(
 
     def compute() -> Series:
         days = series_days(drive, cutoff)
-        past = standings.units_history(drive, codes)
+        past = standings.units_history(drive, codes, [end_of(day) for day in days[:-1]])
         totals: dict[str, list[Decimal]] = {code: [] for code in codes}
         for day in days[:-1]:
             data = past.at(end_of(day))
@@ -112,8 +115,9 @@ def points_over_time(
     # is drawn anew in the same slot, never kept beside the old one.
     blocks = ",".join(sorted({row.unit.block for row in shown}))
     which = codes[0] if len(codes) == 1 else "top"
-    return cached(f"history:{drive.id}:{moment}:{blocks}:{which}",
-                  f"{standings.stamp_for(drive.id, cutoff, scopes)}:{','.join(codes)}", compute)
+    stamp = (f"{standings.stamp_for(drive.id, cutoff, [])}:{written}" if written
+             else f"{standings.stamp_for(drive.id, cutoff, scopes)}:{','.join(codes)}")
+    return cached(f"history:{drive.id}:{moment}:{blocks}:{which}", stamp, compute)
 
 
 def rank_reference(cutoff: datetime | None) -> date:

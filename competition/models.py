@@ -376,6 +376,8 @@ class Entry(db.Model):
         Index("ix_entry_status_submitted", "status", "submitted_at"),
         Index("ix_entry_status_activity", "status", "activity_date"),
         Index("ix_entry_status_verified", "status", "verified_at"),
+        # A unit's page lists its verified entries newest first, whatever their number.
+        Index("ix_entry_unit_status_activity", "unit_id", "status", "activity_date"),
     )
 
     @property
@@ -521,6 +523,9 @@ class UnitStanding(db.Model):
     search_key: Mapped[str] = mapped_column(String(200))
     scores: Mapped[list] = mapped_column(JSON)
     as_of: Mapped[date] = mapped_column(Date)
+    # When the row was last written: what the unit's chart of points over time is cached
+    # under (its past moves only with its own changes, or a rebuild of its block).
+    written_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
     __table_args__ = (
         Index("ix_unit_standing_order", "drive_id", "block_id", "order_first", "order_targets",

@@ -180,3 +180,20 @@ def test_the_first_reader_of_a_new_day_rebuilds_the_block_once(client, world, mo
     nganh = factories.block("nganh")
     assert set(db.session.scalars(select(UnitStanding.as_of).where(
         UnitStanding.block_id == nganh.id))) <= {date(2021, 5, 10)}
+
+
+def test_a_nation_types_the_unit_code_in_the_propaganda_filter(client, world, monkeypatch):
+    tb = factories.criterion(world.drive, "TB")
+    factories.entry(world.hoa_an, tb, 2, status=V, channel="zalo", title="Tin Hòa An")
+    factories.entry(world.bao_lam, tb, 1, status=V, channel="zalo", title="Tin Bảo Lâm")
+    listed = client.get("/tuyen-truyen").get_data(as_text=True)
+    assert '<select id="f-unit"' in listed and world.bao_lam.name in listed
+    monkeypatch.setattr("competition.public.views.UNIT_CHOICES", 4)  # five ranked units
+    page = client.get("/tuyen-truyen?unit=HOAAN")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert '<input type="text" id="f-unit" name="unit" value="HOAAN"' in text
+    assert "Tin Hòa An" in text and "Tin Bảo Lâm" not in text
+    wrong = client.get("/tuyen-truyen?unit=KHONG-CO")
+    assert wrong.status_code == 400 and "Không có đơn vị mang mã này." in wrong.get_data(
+        as_text=True)

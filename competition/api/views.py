@@ -230,10 +230,12 @@ def unit(code: str):
     found = db.session.scalars(select(Unit).where(Unit.code == code)).first()
     view = current_perspective()
     ranked = found is not None and found.block is not None and found.active
-    standing = view.board(found.block).standing(found.id) if ranked else None
+    board = view.board(found.block) if ranked else None
+    standing = board.standing(found.id) if board is not None else None
     if standing is None:
         abort(404, _("Không có đơn vị xếp hạng mang mã này."))
-    series = history.points_over_time(drive, view.cutoff, [standing])
+    written = board.written([standing])
+    series = history.points_over_time(drive, view.cutoff, [standing], written)
     declared = declared_standing(drive, found, view.cutoff)
     phases = {p.code: p.name for p in drive.phases}
     return jsonify({
@@ -248,7 +250,7 @@ def unit(code: str):
         "propaganda": [
             {"phase": phase, "phase_name": phases.get(phase), "channel": channel,
              "channel_name": CHANNEL_NAMES.get(channel, channel), "activities": n, "quantity": q}
-            for phase, channel, n, q in queries.unit_propaganda(drive, found, view.cutoff)
+            for phase, channel, n, q in queries.unit_propaganda(drive, found, view.cutoff, written)
         ],
     })
 
@@ -274,8 +276,7 @@ def activity_json(entry: Entry) -> dict:
 def propaganda():
     drive = _drive()
     view = current_perspective()
-    chosen = queries.parse_filter(request.args, drive, queries.unit_index(),
-                                  current_app.config["ENTRIES_PER_PAGE"])
+    chosen = queries.parse_filter(request.args, drive, current_app.config["ENTRIES_PER_PAGE"])
     if chosen.errors:
         return jsonify({"error": {"status": 400, "message": _("Bộ lọc không hợp lệ."),
                                   "fields": chosen.errors}}), 400

@@ -154,6 +154,7 @@ KEPT_HEADERS = ("Content-Type", "Content-Disposition")
 # argument (free-text search `q`, a made-up one) is still answered, but not kept in the
 # shared cache, so nobody can fill the cache by inventing URLs.
 CACHED_ARGUMENTS = frozenset({"page", "per_page", "parent", "phase", "channel", "unit", "from", "to",
+                              "limit", "offset",
                               "block", "drive"})
 
 

@@ -24,6 +24,7 @@ from competition.formatting import parse_day
 from competition.models import (
     Channel,
     Criterion,
+    CriterionTally,
     Drive,
     Entry,
     EntryStatus,
@@ -84,9 +85,12 @@ def _day(value: str) -> date | None | str:
         return "error"
 
 
-def parse_filter(
-    args: Mapping[str, str], drive: Drive, units: Mapping[str, UnitInfo], per_page: int
-) -> PropagandaFilter:
+def is_unit(code: str) -> bool:
+    """Whether a unit has this code (one indexed read, not the list of every unit)."""
+    return db.session.scalar(select(Unit.id).where(Unit.code == code)) is not None
+
+
+def parse_filter(args: Mapping[str, str], drive: Drive, per_page: int) -> PropagandaFilter:
     """Read the filters; every value that cannot be used is named in `errors` (a 400)."""
     chosen = PropagandaFilter(per_page=per_page)
     chosen.phase = args.get("phase", "").strip()
@@ -96,7 +100,7 @@ def parse_filter(
     if chosen.channel and chosen.channel not in set(Channel):
         chosen.errors["channel"] = _("Không có kênh tuyên truyền này.")
     chosen.unit = args.get("unit", "").strip()
-    if chosen.unit and chosen.unit not in units:
+    if chosen.unit and not is_unit(chosen.unit):
         chosen.errors["unit"] = _("Không có đơn vị mang mã này.")
     for name, attribute in (("from", "date_from"), ("to", "date_to")):
         value = _day(args.get(name, "").strip())
@@ -305,20 +309,39 @@ def latest(drive: Drive, cutoff: datetime | None, limit: int = 8) -> list[Entry]
     return [found[i] for i in ids if i in found]
 
 
-def unit_propaganda(drive: Drive, unit: Unit, cutoff: datetime | None) -> list[tuple]:
-    """(phase code, channel, activities, quantity) of one unit's verified propaganda."""
-    query = _verified(drive, cutoff).where(Entry.unit_id == unit.id).with_only_columns(
-        Phase.code, Entry.channel, func.count(),
-        func.sum(func.coalesce(Entry.verified_quantity, Entry.quantity)),
-    ).group_by(Phase.code, Entry.channel)
-    return [(phase, channel, n, int(q or 0)) for phase, channel, n, q in db.session.execute(query)]
+def unit_propaganda(drive: Drive, unit: Unit, cutoff: datetime | None,
+                    written: str | None = None) -> list[tuple]:
+    """(phase code, channel, activities, quantity) of one unit's verified propaganda.
+
+    On the live board cached per `written` (when the unit's standing row was
+    last written, `KeptBoard.written`), which only its own changes move.
+    """
+
+    def compute() -> list[tuple]:
+        query = _verified(drive, cutoff).where(Entry.unit_id == unit.id).with_only_columns(
+            Phase.code, Entry.channel, func.count(),
+            func.sum(func.coalesce(Entry.verified_quantity, Entry.quantity)),
+        ).group_by(Phase.code, Entry.channel)
+        return [(phase, channel, n, int(q or 0))
+                for phase, channel, n, q in db.session.execute(query)]
+
+    if cutoff is None and not written:
+        return compute()
+    stamp = written or standings.stamp_for(drive.id, cutoff, [])
+    return cached(f"unit-propaganda:{drive.id}:{unit.code}:{cutoff or 'live'}", stamp, compute)
 
 
 def unit_entries(drive: Drive, unit: Unit, cutoff: datetime | None, page: int,
                  per_page: int) -> Page:
     """One page of a unit's verified entries (every criterion) with their evidence."""
     query = _verified(drive, cutoff, propaganda=False).where(Entry.unit_id == unit.id)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    # Live, the unit's tallies already count its verified entries (a busy unit has tens of
+    # thousands); as of the freeze they are counted.
+    total = db.session.scalar(
+        select(func.coalesce(func.sum(CriterionTally.items), 0))
+        .join(Criterion, CriterionTally.criterion_id == Criterion.id)
+        .where(CriterionTally.unit_id == unit.id, Criterion.drive_id == drive.id)
+    ) if cutoff is None else db.session.scalar(select(func.count()).select_from(query.subquery()))
     items = db.session.scalars(
         _with_relations(query).options(selectinload(Entry.evidence))
         .order_by(Entry.activity_date.desc(), Entry.id.desc())

@@ -37,6 +37,8 @@ CHART_ROWS = 20
 SEARCH_MAX_LENGTH = 100
 CHANGES_PER_PAGE = 30
 UNIT_ENTRIES_PER_PAGE = 20
+# Up to this many ranked units, the propaganda feed's unit filter is a list to choose from.
+UNIT_CHOICES = 1000
 # The entries area serves evidence files (public ones to anyone); without it, names only.
 EVIDENCE_ENDPOINTS = ("entries.evidence_file", "entries.evidence")
 
@@ -161,7 +163,7 @@ def leaderboard(block_code: str | None = None):
     top_page = board.top(TOP_UNITS)
     top_rows = top_page.rows
     units = {**top_page.units, **shown.units}
-    series = history.points_over_time(drive, view.cutoff, top_rows)
+    series = history.points_over_time(drive, view.cutoff, top_rows, board.written(top_rows))
     top = [r.unit for r in top_rows]
     chosen = {name: value for name, value in (("parent", parent), ("q", search)) if value}
     block = _common_blocks()[block_code]
@@ -251,9 +253,10 @@ def unit(slug: str):
     standing = board.standing(unit.id)
     if standing is None:
         abort(404)
-    series = history.points_over_time(drive, view.cutoff, [standing])
+    written = board.written([standing])
+    series = history.points_over_time(drive, view.cutoff, [standing], written)
     entries = queries.unit_entries(drive, unit, view.cutoff, _page_number(), UNIT_ENTRIES_PER_PAGE)
-    propaganda = queries.unit_propaganda(drive, unit, view.cutoff)
+    propaganda = queries.unit_propaganda(drive, unit, view.cutoff, written)
     facts, explanations = rules.unit_explanations(drive, unit.code, view.cutoff)
     return render_template(
         "public/unit.html",
@@ -293,13 +296,14 @@ def rules_page():
 def propaganda():
     drive = _drive_or_empty()
     view = current_perspective()
-    units = queries.unit_index()
-    chosen = queries.parse_filter(request.args, drive, units,
-                                  current_app.config["ENTRIES_PER_PAGE"])
+    chosen = queries.parse_filter(request.args, drive, current_app.config["ENTRIES_PER_PAGE"])
     context = _common(drive)
+    # A province's units fit a list to choose from; a nation's are typed by code.
+    ranked_units = (_ranked_units() if standings.ranked_unit_count() <= UNIT_CHOICES
+                    else None)
     if chosen.errors:
         return render_template("public/propaganda.html", **context, chosen=chosen,
-                               ranked_units=_ranked_units(units), page=None), 400
+                               ranked_units=ranked_units, page=None), 400
     page = queries.propaganda_page(drive, view.cutoff, chosen)
     channels = queries.by_channel(drive, view.cutoff, chosen)
     weeks = charts.week_starts(drive)
@@ -311,7 +315,7 @@ def propaganda():
         "public/propaganda.html",
         **context,
         chosen=chosen,
-        ranked_units=_ranked_units(units),
+        ranked_units=ranked_units,
         page=page,
         channels=channels,
         channel_chart=charts.channel_chart(channels, context["channel_names"], _("Số hoạt động")),
@@ -324,7 +328,8 @@ def propaganda():
     )
 
 
-def _ranked_units(units: dict[str, queries.UnitInfo]) -> list[queries.UnitInfo]:
+def _ranked_units() -> list[queries.UnitInfo]:
+    units = queries.unit_index()
     return sorted((units[u.code] for u in standings.ranked_units()), key=lambda u: u.name)
 
 

@@ -7,7 +7,7 @@ history; the freeze cut-off sums the verified entries as of that moment.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -311,22 +311,36 @@ def _tallies_until(drive: Drive, cutoff: datetime, only: Only | None = None) -> 
 
 
 def verified_items(
-    drive: Drive, unit_id: int | None = None, only: Only | None = None
+    drive: Drive, unit_id: int | None = None, only: Only | None = None,
+    moments: Sequence[datetime] = (),
 ) -> list[scoring.VerifiedItem]:
-    """Every verified entry of the drive (or of some units) as plain data, for rebuilds and cut-offs."""
+    """Every verified entry of the drive (or of some units) as plain data, for rebuilds and cut-offs.
+
+    With `moments` (ascending), summed by the database instead: one item per
+    unit, criterion and moment, holding what was first counted by that moment
+    (its quantities added, its latest activity), dated the moment itself, and
+    nothing counted after the last one. `scoring.tally` at any of the moments
+    then gives the same points as over every entry (only the number of items
+    collapses, and the rules look at that only for "any at all"), so a chart
+    of a busy unit reads a few dozen rows, not its whole history.
+    """
     # An amended entry counts from the freeze on (as if decided before it).
     counted_from = type_coerce(case(
         (Entry.id.in_(amended_by_appeal()), literal(drive.freeze_at, clock.UTCDateTime())),
         else_=Entry.verified_at,
     ), clock.UTCDateTime()) if drive.freeze_at is not None else Entry.verified_at
+    quantity = func.coalesce(Entry.verified_quantity, Entry.quantity)
+    if moments:
+        # The first moment by which the entry counted (one verified before any clock: the first).
+        by = case((counted_from.is_(None), 0),
+                  *[(counted_from <= literal(moment, clock.UTCDateTime()), index)
+                    for index, moment in enumerate(moments)])
+        columns = (Unit.code, Criterion.code, func.sum(quantity), func.max(Entry.activity_date),
+                   by.label("by"))
+    else:
+        columns = (Unit.code, Criterion.code, quantity, Entry.activity_date, counted_from)
     query = (
-        select(
-            Unit.code,
-            Criterion.code,
-            func.coalesce(Entry.verified_quantity, Entry.quantity),
-            Entry.activity_date,
-            counted_from,
-        )
+        select(*columns)
         .join(Unit, Entry.unit_id == Unit.id)
         .join(Criterion, Entry.criterion_id == Criterion.id)
         .where(Criterion.drive_id == drive.id, Entry.status == EntryStatus.VERIFIED)
@@ -335,6 +349,13 @@ def verified_items(
         query = query.where(Entry.unit_id == unit_id)
     if only is not None:
         query = query.where(only.where())
+    if moments:
+        return [
+            scoring.VerifiedItem(u, c, Decimal(q), day, moments[index])
+            for u, c, q, day, index in db.session.execute(
+                query.group_by(Unit.code, Criterion.code, by))
+            if index is not None
+        ]
     return [
         scoring.VerifiedItem(u, c, Decimal(q), day, at or EARLIEST)
         for u, c, q, day, at in db.session.execute(query)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -63,12 +64,15 @@ class UnitsHistory:
         )
 
 
-def units_history(drive: Drive, unit_codes: list[str]) -> UnitsHistory:
-    """The history of `unit_codes` (see `UnitsHistory`)."""
+def units_history(drive: Drive, unit_codes: list[str],
+                  moments: Sequence[datetime] = ()) -> UnitsHistory:
+    """The history of `unit_codes` (see `UnitsHistory`); with `moments`, only as it stood at
+    those moments (the entries summed per moment by the database, `verified_items`)."""
     only = Only(codes=tuple(unit_codes))
     rolled = rolled_up_codes(drive)
     under = descendants_of(unit_codes) if rolled else set()
-    below_items = [item for item in verified_items(drive, only=Only(codes=tuple(sorted(under))))
+    below_items = [item for item in verified_items(drive, only=Only(codes=tuple(sorted(under))),
+                                                   moments=moments)
                    if item.criterion in rolled] if under else []
     ids = list(db.session.scalars(select(Unit.id).where(Unit.code.in_(unit_codes))))
     # The units, criteria and targets as the live facts of these units name them; the
@@ -77,7 +81,7 @@ def units_history(drive: Drive, unit_codes: list[str]) -> UnitsHistory:
     return UnitsHistory(
         drive=drive,
         facts=facts,
-        items=verified_items(drive, only=only),
+        items=verified_items(drive, only=only, moments=moments),
         assessed=assessed_of(drive, ids),
         filed=filed_of(drive, ids),
         below_items=below_items,

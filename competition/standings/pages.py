@@ -159,6 +159,16 @@ class KeptBoard:
             return None
         return _with_rank(rows[0], self._better_than(kept[0]) + 1)
 
+    def written(self, rows: list[scoring.Standing]) -> str | None:
+        """When these units' rows were last written: their charts' past moves with nothing else."""
+        found = dict(db.session.execute(
+            select(Unit.code, UnitStanding.written_at)
+            .join(Unit, UnitStanding.unit_id == Unit.id)
+            .where(UnitStanding.drive_id == self.drive.id,
+                   Unit.code.in_([row.unit.code for row in rows]))).all())
+        return ",".join(f"{row.unit.code}@{found[row.unit.code].isoformat()}" for row in rows
+                        if row.unit.code in found)
+
     def parents(self) -> list[tuple[str, str]]:
         """The units above the block's units (code, name), by name: the board's filter."""
         parent = aliased(Unit)
@@ -211,6 +221,10 @@ class ComputedBoard:
     def standing(self, unit_id: int) -> scoring.Standing | None:
         code = db.session.scalar(select(Unit.code).where(Unit.id == unit_id))
         return next((row for row in self._rows if row.unit.code == code), None)
+
+    def written(self, rows: list[scoring.Standing]) -> str | None:
+        """None: a board scored in memory names its charts by the versions of its block."""
+        return None
 
     def parents(self) -> list[tuple[str, str]]:
         found = {(self._units[row.unit.code].parent_code, self._units[row.unit.code].parent_name)

@@ -76,7 +76,7 @@ def _row(drive: Drive, block_id: int, standing: scoring.Standing, day: date) -> 
         "order_activity": standing.latest_activity or NO_ACTIVITY,
         "order_name": standing.unit.name.casefold()[:200],
         "search_key": slugify(standing.unit.name)[:200],
-        "scores": scores_json(standing.scores), "as_of": day,
+        "scores": scores_json(standing.scores), "as_of": day, "written_at": clock.now(),
     }
 
 

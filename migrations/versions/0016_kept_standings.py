@@ -4,7 +4,7 @@ Revision ID: 0016
 Revises: 0014
 Create Date: 2026-12-02 10:05:00
 
-Additive only. The new tables start empty: the standing rows of every block
+Additive only (and an index for a unit's entries, newest first). The new tables start empty: the standing rows of every block
 are rebuilt by the first read of the block (its scope has no `as_of` yet),
 and `flask standings rebuild` fills the propaganda sums from the entries.
 """
@@ -46,11 +46,14 @@ def upgrade():
         sa.Column("search_key", sa.String(length=200), nullable=False),
         sa.Column("scores", sa.JSON(), nullable=False),
         sa.Column("as_of", sa.Date(), nullable=False),
+        sa.Column("written_at", sa.DateTime(), nullable=False),
         sa.PrimaryKeyConstraint("drive_id", "unit_id"),
     )
     op.create_index("ix_unit_standing_order", "unit_standing",
                     ["drive_id", "block_id", "order_first", "order_targets", "order_activity",
                      "order_name"])
+    op.create_index("ix_entry_unit_status_activity", "entry",
+                    ["unit_id", "status", "activity_date"])
     op.create_table(
         "unit_rank_day",
         sa.Column("drive_id", sa.Integer(), sa.ForeignKey("drive.id"), nullable=False),
@@ -74,6 +77,7 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_index("ix_entry_unit_status_activity", table_name="entry")
     op.drop_table("propaganda_tally")
     op.drop_table("unit_rank_day")
     op.drop_index("ix_unit_standing_order", table_name="unit_standing")
