@@ -52,10 +52,17 @@ class KeptBoard:
         self.block = block
         self._by_percent = (drive.rank_by or scoring.RankBy.TOTAL) == scoring.RankBy.PERCENT
 
+    # What a page reads of each row: plain columns, not ORM objects (a hundred per page).
+    _COLUMNS = (UnitStanding.unit_id, UnitStanding.total, UnitStanding.max_total,
+                UnitStanding.percent, UnitStanding.classification,
+                UnitStanding.criteria_at_target, UnitStanding.latest_activity,
+                UnitStanding.order_first, UnitStanding.order_targets,
+                UnitStanding.order_activity, UnitStanding.scores)
+
     def _rows(self) -> Select:
         parent = aliased(Unit)
         return (
-            select(UnitStanding, Unit.code, Unit.slug, Unit.name, Unit.member_count,
+            select(*self._COLUMNS, Unit.code, Unit.slug, Unit.name, Unit.member_count,
                    parent.code, parent.name)
             .join(Unit, UnitStanding.unit_id == Unit.id)
             .outerjoin(parent, Unit.parent_id == parent.id)
@@ -74,29 +81,24 @@ class KeptBoard:
             query = query.where(UnitStanding.search_key.contains(needle, autoescape=True))
         return query
 
-    def _standing(self, kept: UnitStanding, code: str, name: str,
-                  members: int | None) -> scoring.Standing:
-        return scoring.Standing(
-            unit=scoring.UnitFacts(code, name, self.block.code, members),
-            scores=scores_of(kept.scores),
-            total=Decimal(kept.total), max_total=Decimal(kept.max_total),
-            percent=Decimal(kept.percent),
-            classification=scoring.Classification(kept.classification),
-            criteria_at_target=kept.criteria_at_target,
-            latest_activity=kept.latest_activity,
-        )
-
-    def _read(self, query: Select) -> tuple[list[UnitStanding], list[scoring.Standing],
-                                             dict[str, UnitRow]]:
+    def _read(self, query: Select) -> tuple[list, list[scoring.Standing], dict[str, UnitRow]]:
+        """The rows of `query`: as read (for their ranking keys), as standings, and their units."""
         kept, standings, units = [], [], {}
-        for row, code, slug, name, members, parent_code, parent_name in db.session.execute(query):
+        for row in db.session.execute(query):
+            (_unit_id, total, max_total, percent, classification, at_target, latest,
+             *_keys, scores, code, slug, name, members, parent_code, parent_name) = row
             kept.append(row)
-            standings.append(self._standing(row, code, name, members))
+            standings.append(scoring.Standing(
+                unit=scoring.UnitFacts(code, name, self.block.code, members),
+                scores=scores_of(scores), total=Decimal(total), max_total=Decimal(max_total),
+                percent=Decimal(percent), classification=scoring.Classification(classification),
+                criteria_at_target=at_target, latest_activity=latest,
+            ))
             units[code] = UnitRow(code, slug, name, self.block.code, members, True,
                                   parent_code, parent_name)
         return kept, standings, units
 
-    def _better_than(self, row: UnitStanding) -> int:
+    def _better_than(self, row) -> int:
         """How many units of the block rank strictly before `row` (its rank is one more)."""
         return db.session.scalar(
             select(func.count()).select_from(UnitStanding).where(
@@ -127,7 +129,7 @@ class KeptBoard:
             return BoardPage(ranked, units)
         return BoardPage(self._rank_consecutive(kept, rows, offset), units)
 
-    def _rank_consecutive(self, kept: list[UnitStanding], rows: list[scoring.Standing],
+    def _rank_consecutive(self, kept: list, rows: list[scoring.Standing],
                           offset: int) -> list[scoring.Standing]:
         first = self._better_than(kept[0]) + 1
         ranked: list[scoring.Standing] = []
