@@ -21,12 +21,14 @@ from sqlalchemy import Select, func, select, tuple_
 from sqlalchemy.orm import aliased
 
 from competition import scoring
+from competition.cache import cached
 from competition.extensions import db
 from competition.imports import slugify
 from competition.models import Block, Drive, Unit, UnitStanding
 from competition.standings.boards import standings
 from competition.standings.facts import UnitRow, unit_rows
 from competition.standings.rows import ensure_block, scores_of
+from competition.standings.versions import version_stamp
 
 # Rows read per round trip when a whole block is streamed (downloads, exports).
 STREAM_BATCH = 1000
@@ -172,16 +174,22 @@ class KeptBoard:
                         if row.unit.code in found)
 
     def parents(self) -> list[tuple[str, str]]:
-        """The units above the block's units (code, name), by name: the board's filter."""
-        parent = aliased(Unit)
-        rows = db.session.execute(
-            select(parent.code, parent.name).distinct()
-            .select_from(UnitStanding)
-            .join(Unit, UnitStanding.unit_id == Unit.id)
-            .join(parent, Unit.parent_id == parent.id)
-            .where(UnitStanding.drive_id == self.drive.id, UnitStanding.block_id == self.block.id)
-        ).all()
-        return sorted(((code, name) for code, name in rows), key=lambda p: p[1] or "")
+        """The units above the block's units (code, name), by name: the board's filter.
+
+        Units move only with the drive's rules version, so the list is cached per it.
+        """
+
+        def read() -> list[tuple[str, str]]:
+            parent = aliased(Unit)
+            rows = db.session.execute(
+                select(parent.code, parent.name).distinct()
+                .join(Unit, Unit.parent_id == parent.id)
+                .where(Unit.block_id == self.block.id, Unit.active.is_(True))
+            ).all()
+            return sorted(((code, name) for code, name in rows), key=lambda p: p[1] or "")
+
+        return cached(f"parents:{self.drive.id}:{self.block.code}",
+                      version_stamp(self.drive.id, []), read)
 
     def every(self) -> Iterator[tuple[scoring.Standing, UnitRow]]:
         """The whole block in ranking order, read in batches (a download, an export)."""
