@@ -14,10 +14,10 @@ from sqlalchemy import select
 from competition import audit, clock, demo, drive_copy, drives, history, imports, standings
 from competition.extensions import db
 from competition.formatting import fixed
+from competition.labels import CLASSIFICATION_LABELS
 from competition.lifecycle import TransitionError
 from competition.models import Drive, Role, Unit, User
 from competition.problems import InvalidData
-from competition.public.labels import CLASSIFICATION_LABELS
 from competition.results import calendar, current_snapshot, publication
 from competition.results.messages import STAGE_NAMES, refusal
 

@@ -26,9 +26,9 @@ from wtforms.validators import (
 from competition import clock
 from competition.audit_words import KIND_WORDS
 from competition.entries.forms import DayField, MomentField, VietnameseForm
+from competition.labels import RANK_BY_LABELS as RANK_BY_NAMES
 from competition.models import Role
 from competition.notifications.addresses import clean_email
-from competition.public.labels import RANK_BY_LABELS as RANK_BY_NAMES
 from competition.scoring import ROLLUP_MEASURES, Measure, RankBy
 
 

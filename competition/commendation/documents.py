@@ -17,8 +17,8 @@ from sqlalchemy import select
 from competition import clock
 from competition.commendation import services
 from competition.extensions import db
+from competition.labels import CLASSIFICATION_LABELS
 from competition.models import AwardRule, Block, Commendation, CommendationItem
-from competition.public.labels import CLASSIFICATION_LABELS
 from competition.reports.documents import (
     Annex,
     HeaderCell,

@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from competition.admin.forms import CODE, REQUIRED
 from competition.awards import CLASSIFICATION_ORDER
 from competition.entries.forms import VietnameseForm
-from competition.public.labels import CLASSIFICATION_LABELS
+from competition.labels import CLASSIFICATION_LABELS
 
 CLASSIFICATION_CHOICES = [(c.value, CLASSIFICATION_LABELS[c]) for c in reversed(CLASSIFICATION_ORDER)]
 REASON_REQUIRED = _l("Hãy ghi lý do cho thay đổi này.")

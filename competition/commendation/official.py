@@ -17,8 +17,8 @@ from flask_babel import gettext as _
 from competition import clock
 from competition.commendation import services
 from competition.commendation.documents import CONFEDERATION, day_text, title_phrase
+from competition.labels import CLASSIFICATION_LABELS
 from competition.models import Commendation, Drive, ResultSnapshot
-from competition.public.labels import CLASSIFICATION_LABELS
 from competition.reports.documents import HeaderCell, OfficialDocument, Section, Table
 from competition.results import current_snapshot
 from competition.scoring import Classification

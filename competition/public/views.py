@@ -20,10 +20,10 @@ from competition.commendation import official
 from competition.entry_rules import CHANNEL_NAMES
 from competition.extensions import db
 from competition.imports import slugify
+from competition.labels import CLASSIFICATION_LABELS
 from competition.models import Unit
 from competition.public import charts, queries, route, rules, scopes
 from competition.public.freshness import conditional, current_drive, current_perspective
-from competition.public.labels import CLASSIFICATION_LABELS
 from competition.public.scopes import top_block_codes
 from competition.reports.docx import docx_bytes
 from competition.reports.pdf import PdfUnavailable, docx_to_pdf

@@ -366,7 +366,7 @@ def area_label(summary: ProvinceMonth) -> str:
 def ranking_table(number: int, block_name: str, rows: list[Standing]) -> Table:
     """One block's standings as the summary prints them: rank, unit, points, percent, grade."""
     # Imported here: the public package imports the commendation documents, which import this.
-    from competition.public.labels import CLASSIFICATION_LABELS
+    from competition.labels import CLASSIFICATION_LABELS
 
     body: list[list[Value]] = [
         [str(row.rank), row.unit.name, row.total, row.percent,

@@ -17,6 +17,7 @@ from sqlalchemy.orm import joinedload
 from competition import standings
 from competition.entry_rules import CHANNEL_NAMES
 from competition.extensions import db
+from competition.labels import CLASSIFICATION_LABELS
 from competition.models import (
     AuditEvent,
     Block,
@@ -26,7 +27,6 @@ from competition.models import (
     EntryStatus,
     Unit,
 )
-from competition.public.labels import CLASSIFICATION_LABELS
 from competition.reports.forms import EntryFilterForm
 from competition.reports.services import drive_months, month_end
 

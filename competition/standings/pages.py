@@ -5,7 +5,8 @@ standing rows in ranking order through their index, so a page costs a read of
 its own rows plus one count for the rank of its first row, whatever the
 block's size or history. The board as of the freeze (`ComputedBoard`) is
 scored from the facts at that moment once per rules version (it no longer
-moves with verifications) and sliced in memory.
+moves with verifications) and sliced in memory; so is a live block whose
+rows could not be built yet (`live_board`).
 
 Ranks are the whole block's in both: equal units share a rank and the next
 is skipped (1, 2, 2, 4), exactly as `scoring.rank` does.
@@ -52,9 +53,8 @@ class KeptBoard:
     def __init__(self, drive: Drive, block: Block) -> None:
         self.drive = drive
         self.block = block
-        self._by_percent = (drive.rank_by or scoring.RankBy.TOTAL) == scoring.RankBy.PERCENT
 
-    # What a page reads of each row: plain columns, not ORM objects (a hundred per page).
+    # What a page reads of each row: plain columns, not ORM objects (fifty to a page).
     _COLUMNS = (UnitStanding.unit_id, UnitStanding.total, UnitStanding.max_total,
                 UnitStanding.percent, UnitStanding.classification,
                 UnitStanding.criteria_at_target, UnitStanding.latest_activity,
