@@ -4,6 +4,8 @@ Needs databases made by `bench/generate.py` (a small one with 10,000 entries
 and a large one with 1,000,000, same units) for each engine measured. Every
 ratio is measured side by side in one run — board and static file, small and
 large database, rebuild and scan alternate — so machine noise cancels.
+`--cost-paths` times single pages instead; `--mixed` serves pages while a
+judge verifies (`bench/mixed.py`).
 """
 
 from __future__ import annotations
@@ -12,26 +14,25 @@ import argparse
 import os
 import re
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import func, select, text  # noqa: E402
+from sqlalchemy import text  # noqa: E402
 
 from bench.generate import BENCH_TODAY, data_app, driver_url  # noqa: E402
+from bench.mixed import judge, judging_app, run_mixed, submitted_ids  # noqa: E402
 from bench.queries import counting_queries  # noqa: E402
+from bench.server import get, gunicorn, peak_rss_mb, stop, worker_pids  # noqa: E402
 from competition import lifecycle, standings  # noqa: E402
 from competition.extensions import db  # noqa: E402
-from competition.models import Entry, EntryStatus, Role, User  # noqa: E402
+from competition.models import Entry  # noqa: E402
 
 
 @dataclass
@@ -56,42 +57,32 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--cost-paths", nargs="+", metavar="PATH",
                         help="instead of the table: time, bytes and peak RSS of these requests, "
                              "in order, from one fresh worker on each large database")
+    parser.add_argument("--mixed", nargs="+", metavar="URL",
+                        help="instead of the table: pages under wrk, quiet and while a judge "
+                             "verifies one entry a second, on each of these databases, without "
+                             "and with Redis (bench/mixed.py)")
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/12",
+                        help="the Redis database of --mixed's second pass, flushed before and "
+                             "after; '' for the per-process cache only")
     return parser.parse_args(argv)
 
 
 # --- (2) verify cost ---------------------------------------------------------
 
 
-def _judge() -> User:
-    return db.session.scalars(
-        select(User).where(User.role == Role.JUDGE, User.unit_id.is_(None))).first()
-
-
-def _submitted_ids(url: str, count: int) -> list[int]:
-    """Random submitted entries: drawn per entry, so busy units come up as often as they report."""
-    app = data_app(url)
-    with app.app_context():
-        ids = db.session.scalars(
-            select(Entry.id).where(Entry.status == EntryStatus.SUBMITTED)
-            .order_by(func.random()).limit(count)).all()
-        db.session.remove()
-        db.engine.dispose()
-    return list(ids)
-
-
 def verify_growth(engine: Engine, count: int) -> None:
-    small_ids, large_ids = _submitted_ids(engine.small, count), _submitted_ids(engine.large, count)
-    apps = {url: data_app(url) for url in (engine.small, engine.large)}
+    small_ids, large_ids = submitted_ids(engine.small, count), submitted_ids(engine.large, count)
+    apps = {url: judging_app(url) for url in (engine.small, engine.large)}
     timings: dict[str, list[float]] = {engine.small: [], engine.large: []}
     for small_id, large_id in zip(small_ids, large_ids, strict=False):
         for url, entry_id in ((engine.small, small_id), (engine.large, large_id)):
             with apps[url].app_context():
-                entry, judge = db.session.get(Entry, entry_id), _judge()
+                entry, by = db.session.get(Entry, entry_id), judge()
                 started = time.perf_counter()
-                lifecycle.verify(entry, judge)
+                lifecycle.verify(entry, by)
                 db.session.commit()
                 timings[url].append(time.perf_counter() - started)
-                lifecycle.reopen(entry, judge, "bench: hoàn nguyên")
+                lifecycle.reopen(entry, by, "bench: hoàn nguyên")
                 db.session.commit()
                 db.session.remove()
     small, large = (statistics.median(timings[u]) for u in (engine.small, engine.large))
@@ -136,17 +127,6 @@ def rebuild_vs_scan(engine: Engine, rounds: int) -> None:
 # --- (1) board vs static, (4) memory -----------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _get(url: str, timeout: float) -> bytes:
-    with urllib.request.urlopen(url, timeout=timeout) as response:
-        return response.read()
-
-
 def _wrk(url: str, seconds: int) -> float:
     command = ["wrk", "-t2", "-c8", f"-d{seconds}s", "--timeout", "120s", url]
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
@@ -159,66 +139,31 @@ def _wrk(url: str, seconds: int) -> float:
     return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
 
 
-def _peak_rss_mb(pid: int) -> float:
-    status = Path(f"/proc/{pid}/status").read_text()
-    return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024
-
-
-def _gunicorn(url: str, workers: int, warm_timeout: int) -> tuple[subprocess.Popen, str]:
-    """A gunicorn serving the app on `url`'s database (per-process cache), once it answers."""
-    port = _free_port()
-    env = {**os.environ, "DATABASE_URL": url, "COMPETITION_TODAY": BENCH_TODAY.isoformat(),
-           "REDIS_URL": ""}
-    server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}",
-         "--timeout", str(warm_timeout), "app:app"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            _get(base + "/static/css/app.css", 1)
-            break
-        except OSError:
-            time.sleep(0.2)
-    return server, base
-
-
-def _workers(server: subprocess.Popen) -> list[int]:
-    return [int(p) for p in subprocess.run(
-        ["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()]
-
-
-def _stop(server: subprocess.Popen) -> None:
-    server.send_signal(signal.SIGTERM)
-    server.wait(timeout=60)
-
-
 def board_vs_static(engine: Engine, path: str, seconds: int, warm_timeout: int) -> None:
     """Gunicorn (2 workers) serves the board and a same-size file from static/, in turns."""
-    server, base = _gunicorn(engine.large, 2, warm_timeout)
+    server, base = gunicorn(engine.large, 2, warm_timeout)
     static_file = None
     try:
         # Each worker computes the board once (per-process cache); ask until both have.
         body = b""
         for _ in range(6):
-            body = _get(base + path, warm_timeout)
+            body = get(base + path, warm_timeout)
         static_file = ROOT / "static" / f"bench-{os.getpid()}.html"
         static_file.write_bytes(os.urandom(len(body) // 2).hex().encode()[: len(body)])
         board, static = [], []
         for _ in range(2):
             board.append(_wrk(base + path, seconds))
             static.append(_wrk(f"{base}/static/{static_file.name}", seconds))
-        workers = _workers(server)
+        workers = worker_pids(server)
         engine.figures["board_rps"] = f"{sum(board) / 2:.2f}"
         engine.figures["static_rps"] = f"{sum(static) / 2:.0f}"
         engine.figures["board_static"] = f"{sum(board) / sum(static):.3f}"
-        engine.figures["rss"] = f"{max(_peak_rss_mb(pid) for pid in workers):.0f}"
+        engine.figures["rss"] = f"{max(peak_rss_mb(pid) for pid in workers):.0f}"
         engine.figures["board_bytes"] = f"{len(body)}"
     finally:
         if static_file is not None:
             static_file.unlink(missing_ok=True)
-        _stop(server)
+        stop(server)
 
 
 # --- the cost of single pages ----------------------------------------------------
@@ -240,17 +185,17 @@ def page_costs(engine: Engine, paths: list[str], warm_timeout: int) -> list[Page
     a path twice to see it served warm, or another page of the same block to
     see what the board's cache saves it.
     """
-    server, base = _gunicorn(engine.large, 1, warm_timeout)
+    server, base = gunicorn(engine.large, 1, warm_timeout)
     costs = []
     try:
-        (worker,) = _workers(server)
+        (worker,) = worker_pids(server)
         for path in paths:
             started = time.perf_counter()
-            body = _get(base + path, warm_timeout)
+            body = get(base + path, warm_timeout)
             seconds = time.perf_counter() - started
-            costs.append(PageCost(engine.name, path, seconds, len(body), _peak_rss_mb(worker)))
+            costs.append(PageCost(engine.name, path, seconds, len(body), peak_rss_mb(worker)))
     finally:
-        _stop(server)
+        stop(server)
     return costs
 
 
@@ -319,6 +264,11 @@ def table(engines: list[Engine]) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
+    if args.mixed:
+        if shutil.which("wrk") is None:
+            sys.exit("wrk is not installed (Debian package wrk)")
+        run_mixed(args.mixed, args.redis_url, args.seconds, args.warm_timeout)
+        return
     engines = []
     if args.sqlite:
         engines.append(Engine("SQLite", *(driver_url(u) for u in args.sqlite)))
