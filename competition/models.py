@@ -508,7 +508,7 @@ class UnitStanding(db.Model):
     total: Mapped[Decimal] = mapped_column(Numeric(12, 2))
     max_total: Mapped[Decimal] = mapped_column(Numeric(12, 2))
     percent: Mapped[Decimal] = mapped_column(Numeric(8, 2))
-    classification: Mapped[str] = mapped_column(String(16))
+    classification: Mapped[str] = mapped_column(String(32))
     criteria_at_target: Mapped[int] = mapped_column(Integer)
     latest_activity: Mapped[date | None] = mapped_column(Date)
     # The ranking keys, each ascending: -(total or percent), -criteria at target,

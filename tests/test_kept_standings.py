@@ -55,7 +55,9 @@ def test_ranks_read_from_the_rows_are_scorings_ranks(world):
               suppress_health_check=[HealthCheck.function_scoped_fixture])
     @given(
         values=st.lists(st.tuples(POINTS, POINTS, st.integers(0, 2), DAYS,
-                                  st.sampled_from(NAMES)), min_size=1, max_size=len(units)),
+                                  st.sampled_from(NAMES), st.sampled_from(list(
+                                      scoring.Classification))),
+                        min_size=1, max_size=len(units)),
         by=st.sampled_from(list(scoring.RankBy)),
         size=st.integers(1, 4),
     )
@@ -63,12 +65,13 @@ def test_ranks_read_from_the_rows_are_scorings_ranks(world):
         db.session.execute(delete(UnitStanding).where(UnitStanding.block_id == block.id))
         drive.rank_by = by.value
         board = []
-        for unit, (total, percent, at_target, latest, name) in zip(units, values, strict=False):
+        for unit, (total, percent, at_target, latest, name, grade) in zip(units, values,
+                                                                          strict=False):
             unit.name = name
             board.append(scoring.Standing(
                 unit=scoring.UnitFacts(unit.code, name, "nganh", unit.member_count), scores=(),
                 total=total, max_total=Decimal(10), percent=percent,
-                classification=scoring.Classification.PASSED, criteria_at_target=at_target,
+                classification=grade, criteria_at_target=at_target,
                 latest_activity=latest))
         db.session.flush()
         kept_rows._write(drive, [(u.id, block.id, s) for u, s in zip(units, board, strict=False)])
@@ -77,6 +80,8 @@ def test_ranks_read_from_the_rows_are_scorings_ranks(world):
         read = KeptBoard(drive, block)
         pages = [read.page(offset, size).rows for offset in range(0, len(board), size)]
         assert [(row.unit.code, row.rank) for page in pages for row in page] == expected
+        grades = {s.unit.code: s.classification for s in board}
+        assert all(row.classification == grades[row.unit.code] for page in pages for row in page)
         ranks = dict(expected)
         for unit in units[:len(board)]:
             assert read.standing(unit.id).rank == ranks[unit.code]

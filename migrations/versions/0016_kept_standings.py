@@ -35,7 +35,7 @@ def upgrade():
         sa.Column("total", sa.Numeric(12, 2), nullable=False),
         sa.Column("max_total", sa.Numeric(12, 2), nullable=False),
         sa.Column("percent", sa.Numeric(8, 2), nullable=False),
-        sa.Column("classification", sa.String(length=16), nullable=False),
+        sa.Column("classification", sa.String(length=32), nullable=False),
         sa.Column("criteria_at_target", sa.Integer(), nullable=False),
         sa.Column("latest_activity", sa.Date(), nullable=True),
         sa.Column("order_first", sa.Numeric(12, 2), nullable=False),
