@@ -24,11 +24,13 @@ from competition.extensions import db
 from competition.hierarchy import ancestor_ids
 from competition.imports import slugify
 from competition.models import Block, Drive, StandingsScope, Unit, UnitStanding
-from competition.standings.facts import Only, rank_by_of, scoring_input, unit_scoring_input
+from competition.standings.facts import rank_by_of, unit_scoring_input
 from competition.standings.versions import block_scope, bump_parts
 
 # "No verified activity" sorts after every date.
 NO_ACTIVITY = date.max
+# Units scored at once when a block is rebuilt whole.
+REBUILD_BATCH = 500
 
 
 def _decimal(value: Decimal | None) -> str | None:
@@ -89,6 +91,14 @@ def _write(drive: Drive, placed: Iterable[tuple[int, int, scoring.Standing]]) ->
         db.session.execute(UnitStanding.__table__.insert(), rows)
 
 
+def _scored(drive: Drive, unit_ids: list[int]) -> list[tuple[int, int, scoring.Standing]]:
+    """(unit id, block id, standing) of the ranked ones among these units, from their facts alone."""
+    data, placed = unit_scoring_input(drive, unit_ids)
+    by_code = {facts.code: facts for facts in data.units}
+    return [(unit_id, block_id, scoring.score_unit(by_code[code], data))
+            for unit_id, block_id, code in placed]
+
+
 def keep_units(drive: Drive, unit_ids: Iterable[int], propaganda: bool = False) -> None:
     """These units' facts changed: rewrite their rows and bump their blocks' versions.
 
@@ -98,10 +108,7 @@ def keep_units(drive: Drive, unit_ids: Iterable[int], propaganda: bool = False) 
     wanted = sorted(set(unit_ids))
     if not wanted:
         return
-    data, placed = unit_scoring_input(drive, wanted)
-    by_code = {facts.code: facts for facts in data.units}
-    scored = [(unit_id, block_id, scoring.score_unit(by_code[code], data))
-              for unit_id, block_id, code in placed]
+    scored = _scored(drive, wanted)
     was_in = set(db.session.scalars(
         select(Block.code).join(UnitStanding, UnitStanding.block_id == Block.id)
         .where(UnitStanding.drive_id == drive.id, UnitStanding.unit_id.in_(wanted))))
@@ -119,15 +126,19 @@ def units_moved_by(entry_unit_id: int, rolls_up: bool) -> list[int]:
 
 
 def rebuild_block(drive: Drive, block: Block) -> int:
-    """Score every ranked unit of the block afresh and replace its rows; returns rows written."""
-    board = scoring.compute_standings(scoring_input(drive, None, Only(block=block.code)))
-    ids = dict(db.session.execute(
-        select(Unit.code, Unit.id).where(Unit.block_id == block.id)).all())
+    """Score every ranked unit of the block afresh and replace its rows; returns rows written.
+
+    A few hundred units at a time, each batch's facts read narrowed by the
+    database (`unit_scoring_input`), so rebuilding a block of ten thousand
+    units never holds more than a batch in memory.
+    """
     db.session.execute(delete(UnitStanding).where(
         UnitStanding.drive_id == drive.id, UnitStanding.block_id == block.id))
-    placed = [(ids[row.unit.code], block.id, row) for row in board.get(block.code, [])]
-    _write(drive, placed)
-    return len(placed)
+    ids = list(db.session.scalars(select(Unit.id).where(
+        Unit.block_id == block.id, Unit.active.is_(True)).order_by(Unit.id)))
+    for start in range(0, len(ids), REBUILD_BATCH):
+        _write(drive, _scored(drive, ids[start:start + REBUILD_BATCH]))
+    return len(ids)
 
 
 def _claim(drive: Drive, block: Block, day: date) -> bool:
