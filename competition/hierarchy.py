@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from competition.extensions import db
+from competition.memo import per_request
 from competition.models import Block, Entry, EntryStatus, Unit, User
 
 
@@ -93,10 +94,11 @@ def council_where(council: int | None):
 
 
 def lower_block_ids() -> set[int]:
-    """Blocks a district or sector union organises (not the province's), in one query."""
+    """Blocks a district or sector union organises (not the province's), in one query
+    (once per GET request: a page asks for them from several places)."""
     roots = select(Unit.id).where(Unit.parent_id.is_(None))
-    return set(db.session.scalars(select(Block.id).where(
-        Block.organiser_id.is_not(None), Block.organiser_id.not_in(roots))))
+    return per_request("lower_blocks", lambda: set(db.session.scalars(select(Block.id).where(
+        Block.organiser_id.is_not(None), Block.organiser_id.not_in(roots)))))
 
 
 def organised_blocks(council: int | None) -> list[Block]:

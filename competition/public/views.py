@@ -162,7 +162,10 @@ def leaderboard(block_code: str | None = None):
     shown = board.page((page_number - 1) * LEADERBOARD_PER_PAGE, LEADERBOARD_PER_PAGE,
                        parent, needle)
     page = queries.Page(shown.rows, matched, page_number, LEADERBOARD_PER_PAGE)
-    top_page = board.top(TOP_UNITS)
+    # The block's top is the head of its first page when that is the page shown.
+    first = page_number == 1 and not parent and not needle
+    top_page = (standings.BoardPage(shown.rows[:TOP_UNITS], shown.units) if first
+                else board.top(TOP_UNITS))
     top_rows = top_page.rows
     units = {**top_page.units, **shown.units}
     series = history.points_over_time(drive, view.cutoff, top_rows, board.written(top_rows))

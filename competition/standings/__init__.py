@@ -42,6 +42,7 @@ from competition.standings.facts import (
     verified_items,
 )
 from competition.standings.history import UnitsHistory, units_history
+from competition.standings.pages import BoardPage
 from competition.standings.rows import keep_units, refresh, units_moved_by
 from competition.standings.tallies import count_entry, criterion_points, rebuild, refresh_tally
 from competition.standings.versions import (
@@ -64,6 +65,7 @@ __all__ = [
     "PROPAGANDA",
     "RULES",
     "Board",
+    "BoardPage",
     "Only",
     "UnitRow",
     "UnitsHistory",

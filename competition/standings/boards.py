@@ -12,6 +12,7 @@ from competition import clock, scoring
 from competition.cache import cached
 from competition.clock import now
 from competition.extensions import db
+from competition.memo import per_request
 from competition.models import (
     Block,
     Criterion,
@@ -24,7 +25,6 @@ from competition.standings.facts import (
     Only,
     blocks,
     counted_by,
-    per_request,
     scoring_input,
     unit_facts,
 )

@@ -7,19 +7,18 @@ history; the freeze cut-off sums the verified entries as of that moment.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import TypeVar
 
-from flask import g, has_request_context, request
 from sqlalchemy import ColumnElement, case, func, literal, or_, select, type_coerce
 from sqlalchemy.orm import aliased
 
 from competition import clock, scoring
 from competition.clock import now
 from competition.extensions import db
+from competition.memo import per_request
 from competition.models import (
     Appeal,
     AppealStatus,
@@ -37,7 +36,6 @@ from competition.models import (
 
 # Verified before any clock existed (old imports without a verification time).
 EARLIEST = datetime.min.replace(tzinfo=UTC)
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -60,20 +58,6 @@ class Only:
 
     def keeps(self, unit: scoring.UnitFacts) -> bool:
         return unit.block == self.block if self.block is not None else unit.code in self.codes
-
-
-def per_request(key: str, compute: Callable[[], T]) -> T:
-    """`compute()` once per GET request (a read sees one set of facts); every time elsewhere.
-
-    Forms that change criteria or targets and preview the board in the same
-    request must see their own change, so only safe requests reuse a value.
-    """
-    if not has_request_context() or request.method not in ("GET", "HEAD"):
-        return compute()
-    memo = g.setdefault("thidua_facts", {})
-    if key not in memo:
-        memo[key] = compute()
-    return memo[key]
 
 
 def rules(drive: Drive) -> list[scoring.CriterionRule]:
@@ -209,24 +193,28 @@ def _live_tallies(drive: Drive, only: Only | None = None) -> tuple[Tallies, Tall
     return own, below
 
 
-def parents_by_code() -> dict[str, str | None]:
-    """Each unit's parent, by code (from the per-request unit rows)."""
-    return {row.code: row.parent_code for row in unit_rows()}
+def parents_by_code(codes: Iterable[str] | None = None) -> dict[str, str | None]:
+    """Each unit's parent, by code: every unit's (from the per-request unit rows), or only
+    those of `codes` (one narrow query)."""
+    if codes is None:
+        return {row.code: row.parent_code for row in unit_rows()}
+    parent = aliased(Unit)
+    return dict(db.session.execute(
+        select(Unit.code, parent.code).outerjoin(parent, Unit.parent_id == parent.id)
+        .where(Unit.code.in_(list(codes)))).all())
 
 
 def descendants_of(codes: Iterable[str]) -> set[str]:
-    """The codes of every unit under any of `codes`, at any depth (not `codes` themselves)."""
-    children: dict[str | None, list[str]] = {}
-    for row in unit_rows():
-        children.setdefault(row.parent_code, []).append(row.code)
-    found: set[str] = set()
-    stack = [child for code in codes for child in children.get(code, [])]
-    while stack:
-        code = stack.pop()
-        if code not in found:
-            found.add(code)
-            stack.extend(children.get(code, []))
-    return found - set(codes)
+    """The codes of every unit under any of `codes`, at any depth (not `codes` themselves).
+
+    One recursive query from those units down, so a chart of a few units reads
+    their subtrees only, never the country's list of units.
+    """
+    wanted = list(codes)
+    down = select(Unit.id, Unit.code).where(Unit.code.in_(wanted)).cte("down", recursive=True)
+    child = aliased(Unit)
+    down = down.union_all(select(child.id, child.code).join(down, child.parent_id == down.c.id))
+    return set(db.session.scalars(select(down.c.code))) - set(wanted)
 
 
 def rolled_up_codes(drive: Drive) -> set[str]:
@@ -487,22 +475,34 @@ def unit_scoring_input(
     grows with the number of units or entries of the drive. Returns the input
     and the ranked ones among them as (unit id, block id, code).
     """
+    rules_only, placed = unit_rules_input(drive, unit_ids)
+    units = rules_only.units
+    codes = tuple(unit.code for unit in units)
+    tallies, below = _live_tallies(drive, Only(codes=codes)) if codes else ({}, {})
+    data = replace(
+        rules_only,
+        tallies=tallies,
+        below=below,
+        assessments=assessments_at(assessed_of(drive, unit_ids), units, None),
+        reports=reports_at(drive, units, filed_of(drive, unit_ids), now()),
+    )
+    return data, placed
+
+
+def unit_rules_input(
+    drive: Drive, unit_ids: list[int]
+) -> tuple[scoring.ScoringInput, list[tuple[int, int, str]]]:
+    """The rules as they apply to a few units (criteria, the units, their targets,
+    thresholds), without any facts; and the ranked ones as (unit id, block id, code)."""
     rows = db.session.execute(
         select(Unit.id, Unit.block_id, Unit.code, Unit.name, Block.code, Unit.member_count)
         .join(Block, Unit.block_id == Block.id)
         .where(Unit.id.in_(unit_ids), Unit.active.is_(True))
     ).all()
-    units = [scoring.UnitFacts(code, name, block, members)
-             for _id, _block_id, code, name, block, members in rows]
-    codes = tuple(unit.code for unit in units)
-    tallies, below = _live_tallies(drive, Only(codes=codes)) if codes else ({}, {})
     data = scoring.ScoringInput(
         criteria=rules(drive),
-        units=units,
-        tallies=tallies,
-        below=below,
-        assessments=assessments_at(assessed_of(drive, unit_ids), units, None),
-        reports=reports_at(drive, units, filed_of(drive, unit_ids), now()),
+        units=[scoring.UnitFacts(code, name, block, members)
+               for _id, _block_id, code, name, block, members in rows],
         targets=_read_targets(drive, unit_ids, {block_id for _i, block_id, *_ in rows}),
         thresholds=thresholds_of(drive),
         rank_by=rank_by_of(drive),

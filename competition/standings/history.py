@@ -22,7 +22,7 @@ from competition.standings.facts import (
     parents_by_code,
     reports_at,
     rolled_up_codes,
-    unit_scoring_input,
+    unit_rules_input,
     verified_items,
 )
 
@@ -75,9 +75,9 @@ def units_history(drive: Drive, unit_codes: list[str],
                                                    moments=moments)
                    if item.criterion in rolled] if under else []
     ids = list(db.session.scalars(select(Unit.id).where(Unit.code.in_(unit_codes))))
-    # The units, criteria and targets as the live facts of these units name them; the
-    # tallies, assessments and reports are replaced at each moment (`at`).
-    facts, _placed = unit_scoring_input(drive, ids)
+    # The units, criteria and targets of these units; their tallies, assessments and
+    # reports are those of each moment (`at`).
+    facts, _placed = unit_rules_input(drive, ids)
     return UnitsHistory(
         drive=drive,
         facts=facts,
@@ -85,5 +85,5 @@ def units_history(drive: Drive, unit_codes: list[str],
         assessed=assessed_of(drive, ids),
         filed=filed_of(drive, ids),
         below_items=below_items,
-        parents=parents_by_code() if below_items else {},
+        parents=parents_by_code([*unit_codes, *under]) if below_items else {},
     )

@@ -53,6 +53,7 @@ class KeptBoard:
     def __init__(self, drive: Drive, block: Block) -> None:
         self.drive = drive
         self.block = block
+        self._size: int | None = None
 
     # What a page reads of each row: plain columns, not ORM objects (fifty to a page).
     _COLUMNS = (UnitStanding.unit_id, UnitStanding.total, UnitStanding.max_total,
@@ -152,9 +153,11 @@ class KeptBoard:
         return self.page(0, count)
 
     def size(self) -> int:
-        """The number of ranked units in the block."""
-        return db.session.scalar(select(func.count()).select_from(UnitStanding).where(
-            UnitStanding.drive_id == self.drive.id, UnitStanding.block_id == self.block.id))
+        """The number of ranked units in the block (counted once per board)."""
+        if self._size is None:
+            self._size = db.session.scalar(select(func.count()).select_from(UnitStanding).where(
+                UnitStanding.drive_id == self.drive.id, UnitStanding.block_id == self.block.id))
+        return self._size
 
     def standing(self, unit_id: int) -> scoring.Standing | None:
         """One unit's standing with its rank in the block (None if it is not ranked there)."""

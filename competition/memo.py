@@ -1,0 +1,24 @@
+"""Values computed once per web request that only reads."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from flask import g, has_request_context, request
+
+T = TypeVar("T")
+
+
+def per_request(key: str, compute: Callable[[], T]) -> T:
+    """`compute()` once per GET request (a read sees one set of facts); every time elsewhere.
+
+    Forms that change criteria or targets and preview the board in the same
+    request must see their own change, so only safe requests reuse a value.
+    """
+    if not has_request_context() or request.method not in ("GET", "HEAD"):
+        return compute()
+    memo = g.setdefault("thidua_facts", {})
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
