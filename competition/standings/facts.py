@@ -445,8 +445,9 @@ def scoring_input(
     (`unit_scoring_input`): a unit page reads nothing of the other units.
     """
     if cutoff is None and only is not None and only.block is None:
-        ids = list(db.session.scalars(select(Unit.id).where(Unit.code.in_(only.codes))))
-        return unit_scoring_input(drive, ids)[0]
+        # A unit page asks twice (its explanations, its declared total): read once.
+        return per_request(f"unit-facts:{drive.id}:{only.codes}", lambda: unit_scoring_input(
+            drive, list(db.session.scalars(select(Unit.id).where(Unit.code.in_(only.codes)))))[0])
     moment = cutoff or now()
     if cutoff is None:
         tallies, below = _live_tallies(drive, only)
