@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from flask import template_rendered
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, select
@@ -202,3 +203,32 @@ def test_a_nation_types_the_unit_code_in_the_propaganda_filter(client, world, mo
     wrong = client.get("/tuyen-truyen?unit=KHONG-CO")
     assert wrong.status_code == 400 and "Không có đơn vị mang mã này." in wrong.get_data(
         as_text=True)
+
+
+def _progress_of(page: str, slug: str) -> str:
+    start = page.index(f'<a href="/don-vi-thi-dua/{slug}">')
+    return page[start:page.index("</details>", start)]
+
+
+def test_a_rows_criteria_are_drawn_again_only_when_that_row_changes(app, client, world):
+    tb = factories.criterion(world.drive, "TB")
+    pending = factories.entry(world.hoa_an, tb, 6, status=EntryStatus.SUBMITTED)
+    before = client.get("/bang-xep-hang/huyen").get_data(as_text=True)
+    # By hand: no news item of a target of 30 is 0 points of 10; six are 2.
+    assert "0 / 30 tin bài · 0,00/10 điểm" in _progress_of(before, world.hoa_an.slug)
+    lifecycle.verify(pending, world.judge)
+    db.session.commit()
+    drawn = []
+
+    def remember(_sender, template, context, **_extra):
+        if template.name == "public/_criteria_progress.html":
+            drawn.append(context["row"].unit.code)
+
+    template_rendered.connect(remember, app)
+    try:
+        after = client.get("/bang-xep-hang/huyen").get_data(as_text=True)
+    finally:
+        template_rendered.disconnect(remember, app)
+    assert drawn == ["HOAAN"]
+    assert "6 / 30 tin bài · 2,00/10 điểm" in _progress_of(after, world.hoa_an.slug)
+    assert _progress_of(after, world.bao_lam.slug) == _progress_of(before, world.bao_lam.slug)

@@ -10,7 +10,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import abort, current_app, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
+from markupsafe import Markup
 from sqlalchemy import select
 
 from competition import clock, hierarchy, history, standings, tables
@@ -172,6 +174,7 @@ def leaderboard(block_code: str | None = None):
     top = [r.unit for r in top_rows]
     chosen = {name: value for name, value in (("parent", parent), ("q", search)) if value}
     block = _common_blocks()[block_code]
+    criteria = standings.scored_criteria(drive)
     return render_template(
         "public/leaderboard.html",
         **_common(drive),
@@ -185,7 +188,8 @@ def leaderboard(block_code: str | None = None):
         parents=parents if len(parents) > 1 else [],
         parent=parent,
         search=search,
-        criteria=standings.scored_criteria(drive),
+        criteria=criteria,
+        progress=criteria_progress(drive, board, page.items, criteria),
         changes=history.rank_changes(drive, block, page.items, view.cutoff),
         week_ago=history.rank_reference(view.cutoff),
         chart_rows=page.items[:CHART_ROWS],
@@ -195,6 +199,29 @@ def leaderboard(block_code: str | None = None):
         series_chart=charts.series_chart(series, top),
         page_link=lambda n: url_for("public.leaderboard", block_code=block_code, **chosen, page=n),
     )
+
+
+def criteria_progress(drive, board, rows, criteria) -> dict[str, Markup]:
+    """Each row's criteria progress (the list under its name), by unit code.
+
+    Rendered once per change of that row (its standing row's `written_at`, the
+    rules' version, the day, the language): after a verification in the block,
+    the page is made again but only the verified unit's list is rendered anew.
+    """
+    written = board.written_at(rows)
+    stamp = standings.stamp_for(drive.id, None, [])
+    locale = str(get_locale())
+    found = {}
+    for row in rows:
+        code = row.unit.code
+
+        def render(row=row) -> str:
+            return render_template("public/_criteria_progress.html", row=row, criteria=criteria)
+
+        found[code] = Markup(cached(f"progress:{drive.id}:{code}:{locale}",
+                                    f"{stamp};{written[code]}", render)
+                             if code in written else render())
+    return found
 
 
 def leaderboard_table(drive, rows, criteria) -> tuple[list[str], list[list]]:

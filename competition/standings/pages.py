@@ -166,14 +166,19 @@ class KeptBoard:
             return None
         return _with_rank(rows[0], self._better_than(kept[0]) + 1)
 
-    def written(self, rows: list[scoring.Standing]) -> str | None:
-        """When these units' rows were last written: their charts' past moves with nothing else."""
-        found = dict(db.session.execute(
+    def written_at(self, rows: list[scoring.Standing]) -> dict[str, str]:
+        """When each of these units' rows was last written (by unit code): what is drawn from
+        a row alone (its chart's past, its criteria's progress) moves with nothing else."""
+        return {code: at.isoformat() for code, at in db.session.execute(
             select(Unit.code, UnitStanding.written_at)
             .join(Unit, UnitStanding.unit_id == Unit.id)
             .where(UnitStanding.drive_id == self.drive.id,
-                   Unit.code.in_([row.unit.code for row in rows]))).all())
-        return ",".join(f"{row.unit.code}@{found[row.unit.code].isoformat()}" for row in rows
+                   Unit.code.in_([row.unit.code for row in rows])))}
+
+    def written(self, rows: list[scoring.Standing]) -> str | None:
+        """`written_at` of these rows in one stamp."""
+        found = self.written_at(rows)
+        return ",".join(f"{row.unit.code}@{found[row.unit.code]}" for row in rows
                         if row.unit.code in found)
 
     def parents(self) -> list[tuple[str, str]]:
@@ -234,6 +239,10 @@ class ComputedBoard:
     def standing(self, unit_id: int) -> scoring.Standing | None:
         code = db.session.scalar(select(Unit.code).where(Unit.id == unit_id))
         return next((row for row in self._rows if row.unit.code == code), None)
+
+    def written_at(self, rows: list[scoring.Standing]) -> dict[str, str]:
+        """Nothing: what is drawn from a board scored in memory is made afresh."""
+        return {}
 
     def written(self, rows: list[scoring.Standing]) -> str | None:
         """None: a board scored in memory names its charts by the versions of its block."""
