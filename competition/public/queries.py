@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import TypeVar
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from competition import standings
@@ -138,19 +138,25 @@ def _verified(drive: Drive, cutoff: datetime | None, propaganda: bool = True) ->
     return query
 
 
-def _filtered(drive: Drive, cutoff: datetime | None, chosen: PropagandaFilter) -> Select:
-    query = _verified(drive, cutoff)
+def _narrowed(query: Select, chosen: PropagandaFilter, phase: ColumnElement[bool],
+              channel: ColumnElement[str], day: ColumnElement[date]) -> Select:
+    """The feed's phase, channel and dates on any source of activities (the entries, or the
+    sums kept per day): each filter that was chosen, on that source's own columns."""
     if chosen.phase:
-        query = query.where(Phase.code == chosen.phase)
+        query = query.where(phase)
     if chosen.channel:
-        query = query.where(Entry.channel == chosen.channel)
-    if chosen.unit:
-        query = query.where(Unit.code == chosen.unit)
+        query = query.where(channel == chosen.channel)
     if chosen.date_from:
-        query = query.where(Entry.activity_date >= chosen.date_from)
+        query = query.where(day >= chosen.date_from)
     if chosen.date_to:
-        query = query.where(Entry.activity_date <= chosen.date_to)
+        query = query.where(day <= chosen.date_to)
     return query
+
+
+def _filtered(drive: Drive, cutoff: datetime | None, chosen: PropagandaFilter) -> Select:
+    query = _narrowed(_verified(drive, cutoff), chosen, Phase.code == chosen.phase,
+                      Entry.channel, Entry.activity_date)
+    return query.where(Unit.code == chosen.unit) if chosen.unit else query
 
 
 def _with_relations(query: Select) -> Select:
@@ -223,16 +229,9 @@ def _kept_sums(drive: Drive, chosen: PropagandaFilter) -> Select:
         .where(Criterion.drive_id == drive.id, Criterion.is_propaganda.is_(True),
                PropagandaTally.activities > 0)
     )
-    if chosen.phase:
-        query = query.where(PropagandaTally.phase_id.in_(
-            select(Phase.id).where(Phase.drive_id == drive.id, Phase.code == chosen.phase)))
-    if chosen.channel:
-        query = query.where(PropagandaTally.channel == chosen.channel)
-    if chosen.date_from:
-        query = query.where(PropagandaTally.day >= chosen.date_from)
-    if chosen.date_to:
-        query = query.where(PropagandaTally.day <= chosen.date_to)
-    return query
+    phase = PropagandaTally.phase_id.in_(
+        select(Phase.id).where(Phase.drive_id == drive.id, Phase.code == chosen.phase))
+    return _narrowed(query, chosen, phase, PropagandaTally.channel, PropagandaTally.day)
 
 
 def _from_kept_sums(cutoff: datetime | None, chosen: PropagandaFilter) -> bool:
