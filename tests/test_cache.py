@@ -218,3 +218,16 @@ def _cache_keys(backend) -> set[str]:
         return {key.decode() for key in backend._redis.scan_iter("thidua:*")
                 if not key.endswith(b":computing")}
     return set(backend._items)
+
+
+def test_addresses_past_the_end_are_answered_but_never_kept(client, world):
+    backend = cache.backend()
+    assert client.get(BOARD + "?block=huyen&limit=1&offset=0").status_code == 200
+    assert client.get(BOARD_PAGE + "/huyen").status_code == 200
+    kept = _cache_keys(backend)
+    # Endlessly many addresses show an empty page or the last one: none may fill the cache.
+    for address in (BOARD + "?block=huyen&limit=1&offset=2", BOARD + "?block=huyen&limit=2&offset=1",
+                    BOARD + "?block=huyen&limit=1&offset=99", BOARD_PAGE + "/huyen?page=2",
+                    BOARD_PAGE + "/huyen?page=99"):
+        assert client.get(address).status_code == 200, address
+    assert _cache_keys(backend) == kept

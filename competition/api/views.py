@@ -26,7 +26,12 @@ from competition.extensions import db
 from competition.labels import CLASSIFICATION_LABELS
 from competition.models import Drive, Entry, ResultSnapshot, Unit
 from competition.public import queries, scopes
-from competition.public.freshness import conditional, current_drive, current_perspective
+from competition.public.freshness import (
+    conditional,
+    current_drive,
+    current_perspective,
+    not_shared,
+)
 from competition.public.views import declared_standing, leaderboard_table
 from competition.results import current_snapshot, snapshots
 
@@ -192,6 +197,9 @@ def leaderboard():
             "export": url_for("api.leaderboard_export", block_code=code, _external=True),
             "rows": [standing_json(row, page.units[row.unit.code].slug) for row in page.rows],
         })
+    if limit is not None and (offset % limit or all(offset >= block["size"] for block in found)):
+        # An offset between pages or past every block's end: answered, never cached.
+        not_shared()
     return jsonify({"drive": drive_json(drive), "criteria": _criteria_json(drive),
                     "limit": limit, "blocks": found})
 

@@ -176,8 +176,15 @@ def _from_cache(slot: str, etag: str) -> Response | None:
     return Response(body, headers=headers)
 
 
+def not_shared() -> None:
+    """The view answers an address nobody should find in the shared cache: a page number
+    or offset past the end, one of endlessly many that all show the same thing."""
+    g.thidua_not_shared = True
+
+
 def _keep(slot: str, etag: str, response: Response) -> None:
-    if session.modified or response.headers.getlist("Set-Cookie") or response.direct_passthrough:
+    if (session.modified or response.headers.getlist("Set-Cookie") or response.direct_passthrough
+            or g.get("thidua_not_shared")):
         return
     headers = [(name, response.headers[name]) for name in KEPT_HEADERS if name in response.headers]
     cache.store(slot, etag, (response.get_data(), headers))

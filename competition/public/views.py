@@ -25,7 +25,12 @@ from competition.imports import slugify
 from competition.labels import CLASSIFICATION_LABELS
 from competition.models import Unit
 from competition.public import charts, queries, route, rules, scopes
-from competition.public.freshness import conditional, current_drive, current_perspective
+from competition.public.freshness import (
+    conditional,
+    current_drive,
+    current_perspective,
+    not_shared,
+)
 from competition.public.scopes import top_block_codes
 from competition.reports.docx import docx_bytes
 from competition.reports.pdf import PdfUnavailable, docx_to_pdf
@@ -159,8 +164,11 @@ def leaderboard(block_code: str | None = None):
     search = request.args.get("q", "").strip()[:SEARCH_MAX_LENGTH]
     needle = _name_key(search)
     matched = board.count(parent, needle)
-    # Past the end, the last page: a stale link still lands.
-    page_number = min(page_number, max(1, -(-matched // LEADERBOARD_PER_PAGE)))
+    # Past the end, the last page: a stale link still lands (and is not kept in the cache).
+    last = max(1, -(-matched // LEADERBOARD_PER_PAGE))
+    if page_number > last:
+        page_number = last
+        not_shared()
     shown = board.page((page_number - 1) * LEADERBOARD_PER_PAGE, LEADERBOARD_PER_PAGE,
                        parent, needle)
     page = queries.Page(shown.rows, matched, page_number, LEADERBOARD_PER_PAGE)
