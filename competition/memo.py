@@ -1,4 +1,5 @@
-"""Values computed once per web request that only reads."""
+"""What a web request keeps for itself: values computed once while it only reads, and whether
+its answer may be kept for others."""
 
 from __future__ import annotations
 
@@ -22,3 +23,15 @@ def per_request(key: str, compute: Callable[[], T]) -> T:
     if key not in memo:
         memo[key] = compute()
     return memo[key]
+
+
+def not_shared() -> None:
+    """This request's answer must not be kept in the shared cache: it shows something that
+    holds for this moment only (rows being rebuilt), or one of endlessly many addresses that
+    all show the same thing (a page or offset past the end)."""
+    if has_request_context():
+        g.thidua_not_shared = True
+
+
+def shared() -> bool:
+    return not g.get("thidua_not_shared")

@@ -232,3 +232,17 @@ def test_a_rows_criteria_are_drawn_again_only_when_that_row_changes(app, client,
     assert drawn == ["HOAAN"]
     assert "6 / 30 tin bài · 2,00/10 điểm" in _progress_of(after, world.hoa_an.slug)
     assert _progress_of(after, world.bao_lam.slug) == _progress_of(before, world.bao_lam.slug)
+
+
+def test_a_unit_moved_to_another_block_is_ranked_there_at_once(client, world):
+    def codes(block: str) -> list[str]:
+        rows = client.get(f"/api/v1/leaderboard?block={block}").get_json()["blocks"][0]["rows"]
+        return [row["unit"]["code"] for row in rows]
+
+    assert "HOAAN" in codes("huyen") and "HOAAN" not in codes("nganh")
+    world.hoa_an.block = factories.block("nganh")
+    standings.bump_version(world.drive.id)  # what the admin's unit form does
+    db.session.commit()
+    # The block it moved to is read first, while its old row still names the old block.
+    assert "HOAAN" in codes("nganh")
+    assert "HOAAN" not in codes("huyen")

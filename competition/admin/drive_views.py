@@ -53,6 +53,9 @@ CRITERION_FIELDS = (
 CRITERION_SCORING_FIELDS = {
     "measure", "max_points", "default_target", "cap", "penalty_per_item", "rollup",
 }
+# Fields that move no score but what the kept pages say (a criterion's code and name in each
+# row's list, its unit label) or which sums are kept (the propaganda ones).
+CRITERION_SHOWN_FIELDS = {"code", "name", "unit_label", "is_propaganda"}
 PHASE_FIELDS = ("code", "name", "description", "starts_on", "ends_on")
 
 
@@ -428,6 +431,10 @@ def _criterion_form(drive: Drive, criterion: Criterion | None):
                 moves = False  # a retired criterion is not scored
             impact = preview_or_apply(drive, apply, moves)
             if impact is None:
+                if changed & CRITERION_SHOWN_FIELDS:
+                    standings.bump_version(drive.id)
+                if "is_propaganda" in changed:
+                    standings.rebuild_propaganda(drive)
                 db.session.commit()
                 flash(_("Đã lưu tiêu chí «%(code)s».", code=code), "success")
                 return redirect(url_for("admin.criteria"))

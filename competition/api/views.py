@@ -24,14 +24,10 @@ from competition.commendation import official, services
 from competition.entry_rules import CHANNEL_NAMES
 from competition.extensions import db
 from competition.labels import CLASSIFICATION_LABELS
+from competition.memo import not_shared
 from competition.models import Drive, Entry, ResultSnapshot, Unit
 from competition.public import queries, scopes
-from competition.public.freshness import (
-    conditional,
-    current_drive,
-    current_perspective,
-    not_shared,
-)
+from competition.public.freshness import conditional, current_drive, current_perspective
 from competition.public.views import declared_standing, leaderboard_table
 from competition.results import current_snapshot, snapshots
 

@@ -33,7 +33,7 @@ from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.http import is_resource_modified
 
-from competition import cache, clock, standings
+from competition import cache, clock, memo, standings
 from competition.clock import now
 from competition.extensions import db
 from competition.models import AuditEvent, Drive
@@ -176,15 +176,9 @@ def _from_cache(slot: str, etag: str) -> Response | None:
     return Response(body, headers=headers)
 
 
-def not_shared() -> None:
-    """The view answers an address nobody should find in the shared cache: a page number
-    or offset past the end, one of endlessly many that all show the same thing."""
-    g.thidua_not_shared = True
-
-
 def _keep(slot: str, etag: str, response: Response) -> None:
     if (session.modified or response.headers.getlist("Set-Cookie") or response.direct_passthrough
-            or g.get("thidua_not_shared")):
+            or not memo.shared()):
         return
     headers = [(name, response.headers[name]) for name in KEPT_HEADERS if name in response.headers]
     cache.store(slot, etag, (response.get_data(), headers))

@@ -23,14 +23,10 @@ from competition.entry_rules import CHANNEL_NAMES
 from competition.extensions import db
 from competition.imports import slugify
 from competition.labels import CLASSIFICATION_LABELS
+from competition.memo import not_shared
 from competition.models import Unit
 from competition.public import charts, queries, route, rules, scopes
-from competition.public.freshness import (
-    conditional,
-    current_drive,
-    current_perspective,
-    not_shared,
-)
+from competition.public.freshness import conditional, current_drive, current_perspective
 from competition.public.scopes import top_block_codes
 from competition.reports.docx import docx_bytes
 from competition.reports.pdf import PdfUnavailable, docx_to_pdf
@@ -91,7 +87,9 @@ def index():
         return render_template("public/empty.html")
     view = current_perspective()
     blocks = _common_blocks()
-    tops = {code: view.board(blocks[code]).top(TOP_UNITS) for code in top_block_codes()}
+    # A block renamed since the list was cached is simply not shown until the list is made again.
+    tops = {code: view.board(blocks[code]).top(TOP_UNITS) for code in top_block_codes()
+            if code in blocks}
     board = {code: page.rows for code, page in tops.items()}
     context = _common(drive)
     channels = queries.by_channel(drive, view.cutoff)

@@ -44,7 +44,13 @@ from competition.standings.facts import (
 from competition.standings.history import UnitsHistory, units_history
 from competition.standings.pages import BoardPage
 from competition.standings.rows import keep_units, refresh, units_moved_by
-from competition.standings.tallies import count_entry, criterion_points, rebuild, refresh_tally
+from competition.standings.tallies import (
+    count_entry,
+    criterion_points,
+    rebuild,
+    rebuild_propaganda,
+    refresh_tally,
+)
 from competition.standings.versions import (
     PROPAGANDA,
     RULES,
@@ -91,6 +97,7 @@ __all__ = [
     "ranked_unit_count",
     "ranked_units",
     "rebuild",
+    "rebuild_propaganda",
     "refresh",
     "refresh_tally",
     "request_version",

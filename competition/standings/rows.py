@@ -23,6 +23,7 @@ from competition.database import dialect_insert
 from competition.extensions import db
 from competition.hierarchy import ancestor_ids
 from competition.imports import slugify
+from competition.memo import not_shared
 from competition.models import Block, Drive, StandingsScope, Unit, UnitStanding
 from competition.standings.facts import rank_by_of, unit_scoring_input
 from competition.standings.versions import block_scope, bump_parts
@@ -112,11 +113,13 @@ def keep_units(drive: Drive, unit_ids: Iterable[int], propaganda: bool = False) 
     was_in = set(db.session.scalars(
         select(Block.code).join(UnitStanding, UnitStanding.block_id == Block.id)
         .where(UnitStanding.drive_id == drive.id, UnitStanding.unit_id.in_(wanted))))
+    # The versions first, the rows after: the order a block's rebuild takes its locks in
+    # (its scope, then its rows), so the two never wait for each other in a circle.
+    bump_parts(drive.id, was_in | {standing.unit.block for _u, _b, standing in scored},
+               propaganda)
     db.session.execute(delete(UnitStanding).where(
         UnitStanding.drive_id == drive.id, UnitStanding.unit_id.in_(wanted)))
     _write(drive, scored)
-    bump_parts(drive.id, was_in | {standing.unit.block for _u, _b, standing in scored},
-               propaganda)
 
 
 def units_moved_by(entry_unit_id: int, rolls_up: bool) -> list[int]:
@@ -137,7 +140,11 @@ def rebuild_block(drive: Drive, block: Block) -> int:
     ids = list(db.session.scalars(select(Unit.id).where(
         Unit.block_id == block.id, Unit.active.is_(True)).order_by(Unit.id)))
     for start in range(0, len(ids), REBUILD_BATCH):
-        _write(drive, _scored(drive, ids[start:start + REBUILD_BATCH]))
+        batch = ids[start:start + REBUILD_BATCH]
+        # A unit moved here from another block still has its row there until that one rebuilds.
+        db.session.execute(delete(UnitStanding).where(
+            UnitStanding.drive_id == drive.id, UnitStanding.unit_id.in_(batch)))
+        _write(drive, _scored(drive, batch))
     return len(ids)
 
 
@@ -195,7 +202,12 @@ def ensure_block(drive: Drive, block: Block) -> bool:
             return True
     except OperationalError:
         db.session.rollback()
-    return block_is_current(drive, block) or db.session.scalar(
+    if block_is_current(drive, block):
+        return True
+    # The rows as they stand, while another reader rebuilds them: right for this moment only,
+    # so the page made from them is not kept for the next readers.
+    not_shared()
+    return db.session.scalar(
         select(UnitStanding.unit_id).where(UnitStanding.drive_id == drive.id,
                                            UnitStanding.block_id == block.id).limit(1)
     ) is not None

@@ -181,6 +181,12 @@ def _count_propaganda(entry: Entry, sign: int) -> None:
     )
 
 
+def rebuild_propaganda(drive: Drive) -> None:
+    """The propaganda sums of the drive afresh (a criterion became, or stopped being, propaganda)."""
+    _rebuild_propaganda(select(Criterion.id).where(Criterion.drive_id == drive.id))
+    bump_version(drive.id)
+
+
 def _rebuild_propaganda(criterion_ids) -> None:
     """The propaganda sums from the verified entries: one INSERT … SELECT … GROUP BY."""
     table = PropagandaTally.__table__

@@ -19,12 +19,12 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from flask import abort, g, has_request_context
-from sqlalchemy import Select, select, update
+from sqlalchemy import Select, delete, select, update
 
 from competition import clock
 from competition.database import dialect_insert
 from competition.extensions import db
-from competition.models import Drive, StandingsScope
+from competition.models import Drive, StandingsScope, UnitRankDay
 
 RULES = "rules"
 PROPAGANDA = "propaganda"
@@ -103,10 +103,13 @@ def _bump_scopes(drive_id: int, scopes: Iterable[str]) -> None:
 
 
 def bump_version(drive_id: int) -> None:
-    """Something drive-wide changed: every cached page of the drive is stale, and so is
-    every block's standing rows (each block rebuilds them at its next read)."""
+    """Something drive-wide changed: every cached page of the drive is stale, and so are
+    every block's standing rows (each block rebuilds them at its next read) and the ranks
+    kept per day (kept again, by the new rules, when next asked for)."""
     _bump_counter(drive_id)
     _bump_scopes(drive_id, [RULES])
+    # The ranks kept per day were ranked by the old rules: the arrows would compare two rules.
+    db.session.execute(delete(UnitRankDay).where(UnitRankDay.drive_id == drive_id))
     db.session.execute(
         update(StandingsScope)
         .where(StandingsScope.drive_id == drive_id, StandingsScope.scope.like("block:%"))
