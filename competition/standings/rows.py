@@ -67,10 +67,11 @@ def scores_of(kept: list[dict]) -> tuple[scoring.CriterionScore, ...]:
     )
 
 
-def _row(drive: Drive, block_id: int, standing: scoring.Standing, day: date) -> dict:
+def _row(drive: Drive, unit_id: int, block_id: int, standing: scoring.Standing,
+         day: date) -> dict:
     first = standing.percent if rank_by_of(drive) is scoring.RankBy.PERCENT else standing.total
     return {
-        "drive_id": drive.id, "unit_id": None, "block_id": block_id,
+        "drive_id": drive.id, "unit_id": unit_id, "block_id": block_id,
         "total": standing.total, "max_total": standing.max_total, "percent": standing.percent,
         "classification": standing.classification.value,
         "criteria_at_target": standing.criteria_at_target,
@@ -86,7 +87,7 @@ def _row(drive: Drive, block_id: int, standing: scoring.Standing, day: date) -> 
 def _write(drive: Drive, placed: Iterable[tuple[int, int, scoring.Standing]]) -> None:
     """Insert the rows of these (unit id, block id, standing)s; the caller deleted the old ones."""
     day = clock.today()
-    rows = [{**_row(drive, block_id, standing, day), "unit_id": unit_id}
+    rows = [_row(drive, unit_id, block_id, standing, day)
             for unit_id, block_id, standing in placed]
     if rows:
         db.session.execute(UnitStanding.__table__.insert(), rows)
